@@ -1,0 +1,2 @@
+// The agent: connection, executor and pipelines arrive with their issues.
+export const component = "agent";

@@ -1,0 +1,1 @@
+export { LifeboatError, isLifeboatError, type ErrorCode, type LifeboatErrorOptions } from "./lifeboat-error.js";

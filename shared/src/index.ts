@@ -1,0 +1,1 @@
+export { LifeboatError, isLifeboatError, type ErrorCode } from "./errors/index.js";
