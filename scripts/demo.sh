@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job on embedded defaults. Until backups land: two sandbox clusters (Kubernetes
+# 1.16 and 1.30), a sample app applied to each with kubectl, and `kubectl get` from both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+exec node test/kube-emulator/dist/demo/sandbox-demo.js "$@"

@@ -1,0 +1,67 @@
+import type { JsonObject, KubeObject, ResourceInfo } from "../api-types.js";
+import { isJsonObject } from "./object-meta.js";
+
+/**
+ * What the real registry strategies do to an object on its way in (pkg/registry/*):
+ * reset status the client may not set, add system finalizers, apply defaults clients
+ * read back. A new kind's rule is a new entry.
+ */
+interface Strategy {
+  prepareForCreate?(obj: KubeObject): KubeObject;
+}
+
+/** kube-apiserver's CRD cleanup finalizer: custom resources are deleted before the CRD goes. */
+export const crdCleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+const withDefaults = (obj: KubeObject, path: "spec", defaults: JsonObject): KubeObject => {
+  const current = isJsonObject(obj[path]) ? (obj[path] as JsonObject) : {};
+  return { ...obj, [path]: { ...defaults, ...current } };
+};
+
+const strategies: Record<string, Strategy> = {
+  "/namespaces": {
+    prepareForCreate: (obj) => ({
+      ...obj,
+      spec: { finalizers: ["kubernetes"] },
+      status: { phase: "Active" },
+    }),
+  },
+  "/pods": {
+    prepareForCreate: (obj) => ({ ...obj, status: { phase: "Pending", qosClass: "BestEffort" } }),
+  },
+  "/secrets": {
+    prepareForCreate: (obj) => (obj.type ? obj : { ...obj, type: "Opaque" }),
+  },
+  "apps/deployments": {
+    prepareForCreate: (obj) =>
+      withDefaults(obj, "spec", {
+        replicas: 1,
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
+      }),
+  },
+  "apps/replicasets": { prepareForCreate: (obj) => withDefaults(obj, "spec", { replicas: 1 }) },
+  "apps/statefulsets": {
+    prepareForCreate: (obj) =>
+      withDefaults(obj, "spec", { replicas: 1, podManagementPolicy: "OrderedReady", revisionHistoryLimit: 10, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } } }),
+  },
+  "apiextensions.k8s.io/customresourcedefinitions": {
+    prepareForCreate: (obj) => {
+      const finalizers = obj.metadata.finalizers ?? [];
+      return finalizers.includes(crdCleanupFinalizer)
+        ? obj
+        : { ...obj, metadata: { ...obj.metadata, finalizers: [...finalizers, crdCleanupFinalizer] } };
+    },
+  },
+};
+
+export function prepareForCreate(info: ResourceInfo, obj: KubeObject): KubeObject {
+  // Status is the controllers' to write: a create through the main resource drops it.
+  let out = info.subresources.includes("status") ? { ...obj, status: {} } : obj;
+  if ((out as JsonObject).status && Object.keys((out as JsonObject).status as JsonObject).length === 0) {
+    const { status: _drop, ...rest } = out;
+    out = rest as KubeObject;
+  }
+  return strategies[info.storageKey]?.prepareForCreate?.(out) ?? out;
+}

@@ -1,0 +1,24 @@
+import { formatGroupVersion, type KubeObject, type ResourceInfo } from "../api-types.js";
+import { convertObject } from "../conversion/index.js";
+import type { ResourceRegistry } from "../registry/index.js";
+
+/** Moves objects between the version a client speaks and the version they are stored in. */
+export class Versioning {
+  constructor(private readonly registry: ResourceRegistry) {}
+
+  toStorage(obj: KubeObject, info: ResourceInfo): KubeObject {
+    const target = this.registry.storageVersionOf(info.storageKey) ?? { group: info.group, version: info.version, kind: info.kind };
+    return this.convert(obj, target);
+  }
+
+  fromStorage(obj: KubeObject, info: ResourceInfo): KubeObject {
+    return this.convert(obj, { group: info.group, version: info.version, kind: info.kind });
+  }
+
+  private convert(obj: KubeObject, to: { group: string; version: string; kind: string }): KubeObject {
+    // The common case (client speaks the storage version) returns the stored object
+    // itself, which lets list responses reuse its cached serialization.
+    if (obj.apiVersion === formatGroupVersion(to) && obj.kind === to.kind) return obj;
+    return convertObject(obj, to);
+  }
+}

@@ -1,0 +1,61 @@
+import type { KubeObject } from "./api-types.js";
+import { newUid, now } from "./api/object-meta.js";
+import type { ObjectStore } from "./store/index.js";
+
+/** The namespaces a fresh cluster has; kube-system's UID is the cluster's fingerprint. */
+export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+export function seedNamespaces(store: ObjectStore): { kubeSystemUid: string } {
+  let kubeSystemUid = "";
+  for (const name of systemNamespaces) {
+    const uid = newUid();
+    if (name === "kube-system") kubeSystemUid = uid;
+    const ns: KubeObject = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name, uid, creationTimestamp: now(), labels: { "kubernetes.io/metadata.name": name } },
+      spec: { finalizers: ["kubernetes"] },
+      status: { phase: "Active" },
+    };
+    store.create("/namespaces", ns);
+  }
+  return { kubeSystemUid };
+}
+
+/** Node objects as a kubelet registers them, Ready, so schedulers and `kubectl get nodes` see a cluster. */
+export function seedNodes(store: ObjectStore, count: number, kubeletVersion: string): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `node-${i + 1}`;
+    names.push(name);
+    const at = now();
+    store.create("/nodes", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name,
+        uid: newUid(),
+        creationTimestamp: at,
+        labels: {
+          "kubernetes.io/hostname": name,
+          "kubernetes.io/os": "linux",
+          "kubernetes.io/arch": "amd64",
+          "beta.kubernetes.io/os": "linux",
+          "beta.kubernetes.io/arch": "amd64",
+        },
+      },
+      spec: { podCIDR: `10.244.${i}.0/24` },
+      status: {
+        capacity: { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" },
+        allocatable: { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" },
+        conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: at, lastTransitionTime: at }],
+        addresses: [
+          { type: "InternalIP", address: `172.18.0.${i + 2}` },
+          { type: "Hostname", address: name },
+        ],
+        nodeInfo: { kubeletVersion, kubeProxyVersion: kubeletVersion, operatingSystem: "linux", architecture: "amd64", containerRuntimeVersion: "containerd://1.7.0", osImage: "Lifeboat sandbox", kernelVersion: "6.1.0", machineID: "", systemUUID: "", bootID: "" },
+      },
+    });
+  }
+  return names;
+}

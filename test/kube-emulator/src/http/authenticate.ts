@@ -1,0 +1,35 @@
+import type { IncomingMessage } from "node:http";
+import { timingSafeEqual } from "node:crypto";
+import { forbidden, StatusError } from "./status-error.js";
+
+export interface User {
+  name: string;
+  token: string;
+  /** A read-only user may get, list and watch; anything else is 403. */
+  readOnly: boolean;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Finds the user of a bearer token; a missing or unknown token is 401, as with --token-auth-file. */
+export function authenticate(req: IncomingMessage, users: User[]): User {
+  const header = req.headers.authorization ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  const user = match ? users.find((u) => sameToken(u.token, match[1]!.trim())) : undefined;
+  if (!user) throw new StatusError(401, "Unauthorized", "Unauthorized");
+  return user;
+}
+
+const readVerbs = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** RBAC in its smallest form: the message matches the real authorizer's denial. */
+export function authorize(user: User, method: string, resource: { group: string; resource: string; namespace?: string }): void {
+  if (!user.readOnly || readVerbs.has(method)) return;
+  const verb = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" }[method] ?? method.toLowerCase();
+  const where = resource.namespace ? ` in the namespace "${resource.namespace}"` : " at the cluster scope";
+  throw forbidden(`${resource.resource} is forbidden: User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { JsonObject } from "../api-types.js";
+import type { ObjectService } from "../api/object-service.js";
+import type { Persona } from "../personas/index.js";
+import { authenticate, authorize, type User } from "./authenticate.js";
+import { group, groupList, legacyVersions, notFoundPath, resourceList } from "./handlers/discovery.js";
+import { OpenApiEndpoints } from "./handlers/openapi.js";
+import { handleResource } from "./handlers/resources.js";
+import { parseRequestPath } from "./request-info.js";
+import { sendError, sendJson } from "./respond.js";
+
+export interface ServerContext {
+  persona: Persona;
+  service: ObjectService;
+  users: User[];
+  bookmarkIntervalMs: number;
+  /** host:port clients reach this server at, for /api's serverAddressByClientCIDRs. */
+  serverAddress(): string;
+  /** Called with method, path and status of each request, for --log-requests. */
+  onRequest?: (line: string) => void;
+}
+
+/** The request listener for node's http/https server. */
+export function createRequestListener(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const openapi = new OpenApiEndpoints(ctx.service.registry, ctx.persona);
+  return (req, res) => {
+    if (ctx.onRequest) {
+      const log = ctx.onRequest;
+      res.on("finish", () => log(`${req.method} ${req.url} ${res.statusCode}`));
+    }
+    route(req, res, ctx, openapi).catch((err: unknown) => sendError(res, err));
+  };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: ServerContext, openapi: OpenApiEndpoints): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://emulator");
+  const target = parseRequestPath(url.pathname);
+  // /version and health checks are public, as system:public-info-viewer makes them.
+  if (target.type === "version") return sendJson(res, 200, ctx.persona.version as unknown as JsonObject);
+  if (target.type === "health") {
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    res.end("ok");
+    return;
+  }
+  const user = authenticate(req, ctx.users);
+  const registry = ctx.service.registry;
+  switch (target.type) {
+    case "legacy-versions":
+      return sendJson(res, 200, legacyVersions(ctx.serverAddress()));
+    case "groups":
+      return sendJson(res, 200, groupList(registry));
+    case "group":
+      return sendJson(res, 200, group(registry, target.group));
+    case "resource-list":
+      return sendJson(res, 200, resourceList(registry, target.group, target.version));
+    case "openapi-v2":
+      return openapi.serveV2(res, String(req.headers.accept ?? ""));
+    case "openapi-v3-index":
+      return openapi.serveV3Index(res);
+    case "openapi-v3-doc":
+      return openapi.serveV3Doc(res, target.group, target.version);
+    case "resource":
+      authorize(user, req.method ?? "GET", target);
+      return handleResource(req, res, url, target, { service: ctx.service, bookmarkIntervalMs: ctx.bookmarkIntervalMs });
+    default:
+      throw notFoundPath();
+  }
+}

@@ -1,0 +1,1 @@
+export { createServingCertificates, type ServingCertificates } from "./certificates.js";
