@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
-exec node test/kube-emulator/dist/demo/sandbox-demo.js "$@"
+exec node test/harness/dist/sandbox-demo.js "$@"

@@ -5,7 +5,8 @@ export interface JsonObject {
 }
 
 /** Minimal typed view of ObjectMeta, enough for the server's own bookkeeping. */
-export interface ObjectMeta {
+// Type aliases, not interfaces: only aliases are assignable to JsonObject's index signature.
+export type ObjectMeta = {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -20,16 +21,16 @@ export interface ObjectMeta {
   finalizers?: string[];
   ownerReferences?: OwnerReference[];
   managedFields?: JsonObject[];
-}
+};
 
-export interface OwnerReference {
+export type OwnerReference = {
   apiVersion: string;
   kind: string;
   name: string;
   uid: string;
   controller?: boolean;
   blockOwnerDeletion?: boolean;
-}
+};
 
 /** A stored Kubernetes object. `apiVersion`/`kind` are those of its storage version. */
 export interface KubeObject extends JsonObject {

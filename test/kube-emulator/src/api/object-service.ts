@@ -7,7 +7,7 @@ import { validateObject } from "../validation/index.js";
 import { Deleter, type DeleteOptions } from "./deleter.js";
 import { expiredContinue, parseFilter, type ListOptions } from "./list-query.js";
 import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
-import { prepareForCreate } from "./strategies.js";
+import { foldStringData, prepareForCreate } from "./strategies.js";
 import { Versioning } from "./versioning.js";
 
 export interface WriteOptions {
@@ -89,6 +89,7 @@ export class ObjectService {
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (info.namespaced) this.checkNamespaceWritable(meta.namespace!);
     let stored = this.versioning.toStorage(incoming, info);
+    if (info.storageKey === "/secrets") stored = foldStringData(stored);
     stored = prepareForCreate(info, stored);
     validateObject(info, stored);
     const ns = info.namespaced ? meta.namespace! : "";
@@ -229,7 +230,7 @@ export class ObjectService {
       deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
       namespace: current.metadata.namespace,
     } as KubeObject["metadata"];
-    let next: KubeObject = { ...incoming, metadata: meta };
+    let next: KubeObject = { ...(info.storageKey === "/secrets" ? foldStringData(incoming) : incoming), metadata: meta };
     if (options.subresource === "status") {
       // A status write changes status only (plus metadata, as the real status strategies allow).
       next = { ...current, metadata: { ...current.metadata, labels: meta.labels, annotations: meta.annotations }, status: incoming.status ?? {} } as KubeObject;

@@ -56,6 +56,18 @@ const strategies: Record<string, Strategy> = {
   },
 };
 
+/**
+ * Secret.stringData is write-only: the server folds it into data, base64-encoded, on
+ * every write (pkg/apis/core/v1/conversion.go), so it never reaches storage.
+ */
+export function foldStringData(obj: KubeObject): KubeObject {
+  if (!isJsonObject(obj.stringData)) return obj;
+  const data = { ...(isJsonObject(obj.data) ? obj.data : {}) };
+  for (const [key, value] of Object.entries(obj.stringData)) data[key] = Buffer.from(String(value)).toString("base64");
+  const { stringData: _folded, ...rest } = obj;
+  return { ...rest, data } as KubeObject;
+}
+
 export function prepareForCreate(info: ResourceInfo, obj: KubeObject): KubeObject {
   // Status is the controllers' to write: a create through the main resource drops it.
   let out = info.subresources.includes("status") ? { ...obj, status: {} } : obj;

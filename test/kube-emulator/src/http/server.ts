@@ -54,11 +54,11 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: ServerConte
     case "resource-list":
       return sendJson(res, 200, resourceList(registry, target.group, target.version));
     case "openapi-v2":
-      return openapi.serveV2(res, String(req.headers.accept ?? ""));
+      return openapi.serveV2(req, res);
     case "openapi-v3-index":
       return openapi.serveV3Index(res);
     case "openapi-v3-doc":
-      return openapi.serveV3Doc(res, target.group, target.version);
+      return openapi.serveV3Doc(req, res, target.group, target.version);
     case "resource":
       authorize(user, req.method ?? "GET", target);
       return handleResource(req, res, url, target, { service: ctx.service, bookmarkIntervalMs: ctx.bookmarkIntervalMs });

@@ -1,5 +1,5 @@
 import type { JsonValue } from "../api-types.js";
-import { StatusError, badRequest } from "../http/status-error.js";
+import { StatusError, badRequest, invalid } from "../http/status-error.js";
 
 /**
  * Errors of strategic merge patch, worded as k8s.io/apimachinery/pkg/util/mergepatch
@@ -38,4 +38,36 @@ export function goFormat(value: JsonValue | undefined): string {
     return `map[${keys.map((k) => `${k}:${goFormat(value[k])}`).join(" ")}]`;
   }
   return String(value);
+}
+
+/**
+ * The apiserver's answer when a patch cannot be applied (a JSON patch op fails, a
+ * strategic patch nests lists): NewGenericServerResponse(422, ...), whose message is
+ * fixed and drops the underlying error. The detail goes into a cause so the
+ * emulator's callers and logs can still see what went wrong.
+ */
+export function rejectedPatch(detail: string, field?: string): StatusError {
+  return new StatusError(422, "Invalid", "the server rejected our request due to an error in our request", {
+    causes: [{ message: detail, ...(field === undefined ? {} : { field }) }],
+  });
+}
+
+/**
+ * A patch whose result is not an object cannot be decoded back into one: the
+ * apiserver reports field "patch" Invalid with an empty kind and name.
+ */
+export function patchResultNotObject(result: JsonValue): StatusError {
+  const detail = `json: cannot unmarshal ${goJsonType(result)} into Go value of type map[string]interface {}`;
+  return invalid("", "", "", [
+    { reason: "FieldValueInvalid", field: "patch", message: `Invalid value: ${JSON.stringify(JSON.stringify(result))}: ${detail}` },
+  ]);
+}
+
+/** The JSON type name encoding/json uses in "cannot unmarshal X into ..." messages. */
+export function goJsonType(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "object";
+  if (typeof value === "boolean") return "bool";
+  return typeof value === "number" ? "number" : "string";
 }

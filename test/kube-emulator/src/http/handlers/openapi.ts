@@ -1,68 +1,88 @@
-import type { ServerResponse } from "node:http";
-import type { JsonObject } from "../../api-types.js";
-import { buildOpenApiV2, buildOpenApiV3GroupVersion, buildOpenApiV3Index, openApiHash } from "../../openapi/index.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  buildOpenApiV2,
+  buildOpenApiV3,
+  negotiateOpenApiV2,
+  OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
+  type OpenApiV2Document,
+  type OpenApiV3Set,
+} from "../../openapi/index.js";
 import type { Persona } from "../../personas/index.js";
 import type { ResourceRegistry } from "../../registry/index.js";
 import { sendJson } from "../respond.js";
+import { StatusError } from "../status-error.js";
 import { notFoundPath } from "./discovery.js";
 
-const protobufV2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+function notAcceptable(accept: string): StatusError {
+  return new StatusError(406, "NotAcceptable", `only the following media types are accepted: application/json, ${OPENAPI_V2_PROTOBUF_CONTENT_TYPE} (got "${accept}")`);
+}
 
-/** Serves /openapi/v2 and /openapi/v3, rebuilt only when the served resources change. */
+/**
+ * Serves /openapi/v2 (protobuf, which kubectl insists on, or JSON) and /openapi/v3 (JSON,
+ * from 1.24 personas on). Documents are built on first request after the served resources
+ * change, never per request. See ../../openapi/index.ts for why they are shaped as they are.
+ */
 export class OpenApiEndpoints {
-  private cachedRevision = -1;
-  private v2?: { json: JsonObject; protobuf: Uint8Array };
-  private v3Docs = new Map<string, { doc: JsonObject; text: string; hash: string }>();
+  private revision = -1;
+  private v2?: OpenApiV2Document;
+  private v3?: OpenApiV3Set;
 
   constructor(
     private readonly registry: ResourceRegistry,
     private readonly persona: Persona,
   ) {}
 
-  serveV2(res: ServerResponse, accept: string): void {
+  serveV2(req: IncomingMessage, res: ServerResponse): void {
+    const accept = String(req.headers.accept ?? "");
+    const format = negotiateOpenApiV2(accept);
+    if (!format) throw notAcceptable(accept);
     this.refresh();
-    const v2 = this.v2 ?? (this.v2 = buildOpenApiV2({ title: "Kubernetes", version: this.persona.version.gitVersion, resources: this.registry.allResources() }));
-    if (accept.includes("protobuf")) {
-      res.writeHead(200, { "Content-Type": protobufV2, "Content-Length": v2.protobuf.byteLength });
-      res.end(Buffer.from(v2.protobuf));
+    this.v2 ??= buildOpenApiV2({ title: "Kubernetes", version: this.persona.version.gitVersion, resources: this.registry.allResources() });
+    if (format === "protobuf") {
+      res.writeHead(200, { "Content-Type": OPENAPI_V2_PROTOBUF_CONTENT_TYPE, "Content-Length": this.v2.protobuf.byteLength, "Cache-Control": "no-cache, private" });
+      res.end(Buffer.from(this.v2.protobuf));
       return;
     }
-    sendJson(res, 200, v2.json);
+    sendJson(res, 200, this.v2.json);
   }
 
   serveV3Index(res: ServerResponse): void {
-    if (!this.persona.supportsOpenApiV3) throw notFoundPath();
-    this.refresh();
-    const gvs = this.registry.servedGroups().flatMap((g) => g.versions.map((version) => ({ group: g.group, version })));
-    sendJson(res, 200, buildOpenApiV3Index(gvs, (path) => this.v3Doc(path).hash));
+    const v3 = this.v3Set();
+    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+    res.end(v3.indexBody);
   }
 
-  serveV3Doc(res: ServerResponse, group: string, version: string): void {
-    if (!this.persona.supportsOpenApiV3) throw notFoundPath();
-    this.refresh();
-    const served = this.registry.servedGroup(group);
-    if (!served || !served.versions.includes(version)) throw notFoundPath();
-    const entry = this.v3Doc(group === "" ? `api/${version}` : `apis/${group}/${version}`);
-    sendJson(res, 200, entry.text);
-  }
-
-  private v3Doc(path: string): { doc: JsonObject; text: string; hash: string } {
-    let entry = this.v3Docs.get(path);
-    if (!entry) {
-      const parts = path.split("/");
-      const [group, version] = parts[0] === "api" ? ["", parts[1]!] : [parts[1]!, parts[2]!];
-      const doc = buildOpenApiV3GroupVersion({ group, version, resources: this.registry.resourcesOf({ group, version }) });
-      const text = JSON.stringify(doc);
-      entry = { doc, text, hash: openApiHash(text) };
-      this.v3Docs.set(path, entry);
+  serveV3Doc(req: IncomingMessage, res: ServerResponse, group: string, version: string): void {
+    const v3 = this.v3Set();
+    const path = group === "" ? `api/${version}` : `apis/${group}/${version}`;
+    const doc = v3.groupVersions.get(path);
+    if (!doc) throw notFoundPath();
+    const asked = new URL(req.url ?? "/", "http://emulator").searchParams.get("hash");
+    if (asked !== null && asked !== doc.hash) {
+      // A stale hash is redirected to the current document, as the real server does.
+      res.writeHead(301, { Location: `/openapi/v3/${path}?hash=${doc.hash}` });
+      res.end();
+      return;
     }
-    return entry;
+    res.writeHead(200, {
+      "Content-Type": "application/json",
+      Etag: `"${doc.hash}"`,
+      "Cache-Control": asked !== null ? "public, immutable" : "no-cache, private",
+    });
+    res.end(doc.body);
+  }
+
+  private v3Set(): OpenApiV3Set {
+    if (!this.persona.supportsOpenApiV3) throw notFoundPath();
+    this.refresh();
+    this.v3 ??= buildOpenApiV3({ resources: this.registry.allResources(), info: { title: "Kubernetes", version: this.persona.version.gitVersion } });
+    return this.v3;
   }
 
   private refresh(): void {
-    if (this.cachedRevision === this.registry.revision) return;
-    this.cachedRevision = this.registry.revision;
+    if (this.revision === this.registry.revision) return;
+    this.revision = this.registry.revision;
     this.v2 = undefined;
-    this.v3Docs.clear();
+    this.v3 = undefined;
   }
 }
