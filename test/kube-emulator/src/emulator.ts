@@ -96,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     persona,
     service,
     users,
+    insecurePort: !options.tls,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     serverAddress: () => address,
     onRequest: options.logRequests ? log : undefined,

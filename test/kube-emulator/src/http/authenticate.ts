@@ -15,9 +15,15 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Finds the user of a bearer token; a missing or unknown token is 401, as with --token-auth-file. */
-export function authenticate(req: IncomingMessage, users: User[]): User {
+/**
+ * Finds the user of a bearer token; an unknown token is 401, as with --token-auth-file.
+ * A request without credentials is 401 too, except on a plain-HTTP server: that is the
+ * old --insecure-port, which skipped authentication, and kubectl never sends a bearer
+ * token over plain HTTP, so the admin user stands in.
+ */
+export function authenticate(req: IncomingMessage, users: User[], insecurePort: boolean): User {
   const header = req.headers.authorization ?? "";
+  if (header === "" && insecurePort) return users[0]!;
   const match = /^Bearer\s+(.+)$/i.exec(header);
   const user = match ? users.find((u) => sameToken(u.token, match[1]!.trim())) : undefined;
   if (!user) throw new StatusError(401, "Unauthorized", "Unauthorized");

@@ -12,7 +12,10 @@ import { sendError, sendJson } from "./respond.js";
 export interface ServerContext {
   persona: Persona;
   service: ObjectService;
+  /** The first user is the admin. */
   users: User[];
+  /** Plain HTTP: requests without credentials act as the admin (see authenticate). */
+  insecurePort: boolean;
   bookmarkIntervalMs: number;
   /** host:port clients reach this server at, for /api's serverAddressByClientCIDRs. */
   serverAddress(): string;
@@ -42,7 +45,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: ServerConte
     res.end("ok");
     return;
   }
-  const user = authenticate(req, ctx.users);
+  const user = authenticate(req, ctx.users, ctx.insecurePort);
   const registry = ctx.service.registry;
   switch (target.type) {
     case "legacy-versions":

@@ -16,6 +16,11 @@
  * a JSON merge patch (RFC 7386). That is also the rule for kinds the table does
  * not know. Custom resources never reach strategic merge at all: the real server
  * answers 415 for them (see index.ts).
+ *
+ * One exception closes gaps in the table: `kubectl apply` sends
+ * `$setElementOrder/<list>` only for lists the server's schema says merge, so a
+ * list the table lacks but the patch orders is merged by the key the directive's
+ * entries carry (smp-lists.ts inferStrategy).
  */
 
 /** A list with `patchStrategy:"merge"`. Lists of objects carry the key they merge by. */
