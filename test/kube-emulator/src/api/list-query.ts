@@ -1,7 +1,8 @@
 import type { KubeObject, ResourceInfo } from "../api-types.js";
 import { badRequest, StatusError } from "../http/status-error.js";
 import {
-  fieldsForResource,
+  checkFieldSelector,
+  type CustomResourceFields,
   matchesFields,
   matchesLabels,
   parseFieldSelector,
@@ -25,17 +26,12 @@ export interface ObjectFilter {
   matches(obj: KubeObject): boolean;
 }
 
-export function parseFilter(info: ResourceInfo, labelSelector?: string, fieldSelector?: string): ObjectFilter {
+/** `custom` is set for CRD resources, whose field labels are metadata.name (and namespace). */
+export function parseFilter(info: ResourceInfo, labelSelector?: string, fieldSelector?: string, custom?: CustomResourceFields): ObjectFilter {
   const labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
   let fields: FieldSelector | undefined;
   if (fieldSelector) {
-    fields = parseFieldSelector(fieldSelector);
-    const allowed = fieldsForResource(info.group, info.resource);
-    for (const requirement of fields.requirements) {
-      if (!allowed.has(requirement.field)) {
-        throw badRequest(`field label not supported: ${requirement.field}`);
-      }
-    }
+    fields = checkFieldSelector(parseFieldSelector(fieldSelector), info.group, info.resource, custom);
   }
   return {
     labels,

@@ -5,7 +5,7 @@ import type { ResourceRegistry } from "../registry/index.js";
 import { decodeContinue, encodeContinue, ListSnapshots, type ObjectStore } from "../store/index.js";
 import { validateObject } from "../validation/index.js";
 import { Deleter, type DeleteOptions } from "./deleter.js";
-import { expiredContinue, parseFilter, type ListOptions } from "./list-query.js";
+import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } from "./list-query.js";
 import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
 import { foldStringData, prepareForCreate } from "./strategies.js";
 import { Versioning } from "./versioning.js";
@@ -48,7 +48,7 @@ export class ObjectService {
   }
 
   list(info: ResourceInfo, namespace: string | undefined, options: ListOptions = {}): ListPage {
-    const filter = parseFilter(info, options.labelSelector, options.fieldSelector);
+    const filter = this.filterFor(info, options.labelSelector, options.fieldSelector);
     const scope = info.namespaced ? namespace : undefined;
     let items: KubeObject[];
     let resourceVersion: number;
@@ -179,6 +179,12 @@ export class ObjectService {
   deleteCollection(info: ResourceInfo, namespace: string | undefined, listOptions: ListOptions, options: DeleteOptions = {}): KubeObject[] {
     const { items } = this.list(info, namespace, { labelSelector: listOptions.labelSelector, fieldSelector: listOptions.fieldSelector });
     return items.map((item) => this.delete(info, item.metadata.namespace, item.metadata.name!, options));
+  }
+
+  /** Parses list/watch selectors against the field labels this resource supports. */
+  filterFor(info: ResourceInfo, labelSelector?: string, fieldSelector?: string): ObjectFilter {
+    const custom = this.isCustomResource(info) ? { namespaced: info.namespaced } : undefined;
+    return parseFilter(info, labelSelector, fieldSelector, custom);
   }
 
   /** Whether the resource comes from a CRD (strategic merge patch is refused for those). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JsonObject, KubeObject, ResourceInfo } from "../../api-types.js";
 import type { DeleteOptions, PropagationPolicy } from "../../api/deleter.js";
-import { parseFilter, parseLimit } from "../../api/list-query.js";
+import { parseLimit } from "../../api/list-query.js";
 import type { ObjectService } from "../../api/object-service.js";
 import { isJsonObject } from "../../api/object-meta.js";
 import { mediaType, parseBody, readBody } from "../body.js";
@@ -73,7 +73,7 @@ export async function handleResource(
         serveWatch(req, res, service, {
           info,
           namespace: ns,
-          filter: parseFilter(info, q.get("labelSelector") ?? undefined, q.get("fieldSelector") ?? undefined),
+          filter: service.filterFor(info, q.get("labelSelector") ?? undefined, q.get("fieldSelector") ?? undefined),
           resourceVersion: q.get("resourceVersion") ?? undefined,
           allowBookmarks: q.get("allowWatchBookmarks") === "true",
           sendInitialEvents: q.get("sendInitialEvents") === "true",
