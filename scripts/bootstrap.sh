@@ -14,13 +14,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# npm ci only when the lock file differs from what is installed, so repeated runs are fast.
+# Install npm packages only when package-lock.json differs from what was installed, so
+# repeated runs are fast. `npm install` follows the lock file exactly; `npm ci` cannot be
+# used because this machine's registry lacks other platforms' optional packages (rollup's
+# and turbo's native builds), which npm therefore leaves out of the lock, and `npm ci`
+# then refuses the lock as out of sync.
 stamp=node_modules/.lifeboat-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "lifeboat: installing npm packages (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$want" > "$stamp"
+  echo "lifeboat: installing npm packages from package-lock.json" >&2
+  npm install --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
 
 npx turbo run build --output-logs=errors-only >&2

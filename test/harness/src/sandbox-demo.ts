@@ -11,7 +11,7 @@ import { startFleet, type Fleet } from "./kube-fleet.js";
 import { kubectlOk, type KubectlTarget } from "./kubectl.js";
 
 const sampleDir = join(dirname(fileURLToPath(import.meta.url)), "..", "sample-app");
-const kinds = "namespace/shop,deployments,services,configmaps,secrets,ingresses,cronjobs";
+const kinds = "deployments,services,configmaps,secrets,ingresses,cronjobs";
 
 interface Target extends KubectlTarget {
   label: string;
