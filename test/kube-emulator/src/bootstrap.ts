@@ -5,7 +5,7 @@ import type { ObjectStore } from "./store/index.js";
 /** The namespaces a fresh cluster has; kube-system's UID is the cluster's fingerprint. */
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-export function seedNamespaces(store: ObjectStore): { kubeSystemUid: string } {
+export function seedNamespaces(store: ObjectStore, minor: number): { kubeSystemUid: string } {
   let kubeSystemUid = "";
   for (const name of systemNamespaces) {
     const uid = newUid();
@@ -13,13 +13,31 @@ export function seedNamespaces(store: ObjectStore): { kubeSystemUid: string } {
     const ns: KubeObject = {
       apiVersion: "v1",
       kind: "Namespace",
-      metadata: { name, uid, creationTimestamp: now(), labels: { "kubernetes.io/metadata.name": name } },
+      metadata: { name, uid, creationTimestamp: now(), ...(minor >= 21 ? { labels: { "kubernetes.io/metadata.name": name } } : {}) },
       spec: { finalizers: ["kubernetes"] },
       status: { phase: "Active" },
     };
     store.create("/namespaces", ns);
   }
   return { kubeSystemUid };
+}
+
+/** The `kubernetes` Service every cluster has in default, on the first address of the service CIDR. */
+export function seedKubernetesService(store: ObjectStore, minor: number, port: number): void {
+  store.create("/services", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", uid: newUid(), creationTimestamp: now(), labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: {
+      type: "ClusterIP",
+      clusterIP: "10.96.0.1",
+      ...(minor >= 20 ? { clusterIPs: ["10.96.0.1"], ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack" } : {}),
+      ...(minor >= 22 ? { internalTrafficPolicy: "Cluster" } : {}),
+      sessionAffinity: "None",
+      ports: [{ name: "https", protocol: "TCP", port: 443, targetPort: port }],
+    },
+    status: { loadBalancer: {} },
+  });
 }
 
 /** Node objects as a kubelet registers them, Ready, so schedulers and `kubectl get nodes` see a cluster. */

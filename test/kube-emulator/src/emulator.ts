@@ -5,7 +5,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { ObjectService } from "./api/object-service.js";
-import { seedNamespaces, seedNodes } from "./bootstrap.js";
+import { seedKubernetesService, seedNamespaces, seedNodes } from "./bootstrap.js";
 import type { Controller, ControllerContext } from "./controllers/controller.js";
 import { CrdRegistrar } from "./controllers/crd-registrar.js";
 import { GarbageCollector } from "./controllers/garbage-collector.js";
@@ -71,8 +71,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const persona = getPersona(options.k8sVersion ?? "1.30", { legacyApis: options.legacyApis });
   const registry = new ResourceRegistry(persona);
   const store = new ObjectStore({ historySize: options.watchHistorySize });
-  const service = new ObjectService(store, registry);
-  const { kubeSystemUid } = seedNamespaces(store);
+  const service = new ObjectService(store, registry, persona.minor);
+  const { kubeSystemUid } = seedNamespaces(store, persona.minor);
   const nodeNames = seedNodes(store, options.nodes ?? 1, persona.version.gitVersion);
   if (options.dataDir) {
     // Each node gets the kubelet root the living-cluster controllers lay pod volumes under.
@@ -109,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  seedKubernetesService(store, persona.minor, port);
   address = `${host}:${port}`;
   const url = `${certs ? "https" : "http"}://${address}`;
   const name = options.name ?? `lifeboat-sandbox-${persona.version.major}-${persona.version.minor}-${port}`;

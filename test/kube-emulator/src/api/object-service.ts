@@ -1,5 +1,5 @@
 import { formatGroupVersion, type JsonObject, type KubeObject, type ResourceInfo } from "../api-types.js";
-import { alreadyExists, badRequest, conflict, forbidden, notFound, StatusError } from "../http/status-error.js";
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, StatusError } from "../http/status-error.js";
 import { applyPatch, applyServerSideApply } from "../patch/index.js";
 import type { ResourceRegistry } from "../registry/index.js";
 import { decodeContinue, encodeContinue, ListSnapshots, type ObjectStore } from "../store/index.js";
@@ -8,6 +8,8 @@ import { Deleter, type DeleteOptions } from "./deleter.js";
 import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } from "./list-query.js";
 import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
 import { foldStringData, prepareForCreate } from "./strategies.js";
+import { applyDefaults, tracksGeneration } from "./defaults/index.js";
+import { allocateClusterIp } from "./cluster-ip.js";
 import { Versioning } from "./versioning.js";
 
 export interface WriteOptions {
@@ -36,6 +38,8 @@ export class ObjectService {
   constructor(
     readonly store: ObjectStore,
     readonly registry: ResourceRegistry,
+    /** Minor version of the persona; some defaults depend on it. */
+    readonly minor: number,
   ) {
     this.versioning = new Versioning(registry);
     this.deleter = new Deleter(store);
@@ -90,7 +94,7 @@ export class ObjectService {
     if (info.namespaced) this.checkNamespaceWritable(meta.namespace!);
     let stored = this.versioning.toStorage(incoming, info);
     if (info.storageKey === "/secrets") stored = foldStringData(stored);
-    stored = prepareForCreate(info, stored);
+    stored = applyDefaults(info.storageKey, prepareForCreate(info, stored, this.minor), this.minor);
     validateObject(info, stored);
     const ns = info.namespaced ? meta.namespace! : "";
     if (this.store.get(info.storageKey, ns, meta.name!)) throw alreadyExists(info.group, info.resource, meta.name!);
@@ -100,13 +104,14 @@ export class ObjectService {
         ...stored.metadata,
         uid: newUid(),
         creationTimestamp: now(),
-        generation: 1,
+        generation: tracksGeneration(info.storageKey, this.isCustomResource(info)) ? 1 : undefined,
         resourceVersion: undefined,
         deletionTimestamp: undefined,
         deletionGracePeriodSeconds: undefined,
       } as KubeObject["metadata"],
     };
     stored = dropUndefinedMeta(stored);
+    if (info.storageKey === "/services") stored = allocateClusterIp(this.store, stored, this.minor);
     if (options.dryRun) return this.versioning.fromStorage(stored, info);
     return this.versioning.fromStorage(this.store.create(info.storageKey, stored), info);
   }
@@ -248,8 +253,10 @@ export class ObjectService {
       // spec.finalizers changes only through /finalize.
       next = { ...next, spec: current.spec } as KubeObject;
     }
-    if (specPart(next) !== specPart(current)) {
-      next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    if (options.subresource !== "status") next = applyDefaults(info.storageKey, next, this.minor);
+    if (info.storageKey === "/services") next = keepClusterIp(current, next);
+    if (next.metadata.generation !== undefined && specPart(next) !== specPart(current)) {
+      next.metadata.generation = next.metadata.generation + 1;
     }
     if (current.metadata.deletionTimestamp && (next.metadata.finalizers?.length ?? 0) > (current.metadata.finalizers?.length ?? 0)) {
       const added = (next.metadata.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
@@ -279,6 +286,22 @@ function asObject(body: unknown): JsonObject {
     throw badRequest(`the request body must be a JSON or YAML object, got ${Array.isArray(body) ? "an array" : typeof body}`);
   }
   return body;
+}
+
+/** clusterIP is immutable: an update that omits it keeps the allocated one; one that changes it is refused. */
+function keepClusterIp(current: KubeObject, next: KubeObject): KubeObject {
+  const was = (current.spec as JsonObject | undefined)?.clusterIP;
+  const spec = { ...((next.spec as JsonObject | undefined) ?? {}) };
+  if (spec.clusterIP === undefined || spec.clusterIP === "") {
+    if (was !== undefined) spec.clusterIP = was;
+    const ips = (current.spec as JsonObject | undefined)?.clusterIPs;
+    if (ips !== undefined && spec.clusterIPs === undefined) spec.clusterIPs = ips;
+  } else if (was !== undefined && spec.clusterIP !== was) {
+    throw invalid("", "Service", current.metadata.name ?? "", [
+      { reason: "FieldValueInvalid", field: "spec.clusterIPs[0]", message: `Invalid value: ${JSON.stringify([spec.clusterIP])}: may not change once set` },
+    ]);
+  }
+  return { ...next, spec };
 }
 
 function dropUndefinedMeta(obj: KubeObject): KubeObject {

@@ -7,7 +7,7 @@ import { isJsonObject } from "./object-meta.js";
  * read back. A new kind's rule is a new entry.
  */
 interface Strategy {
-  prepareForCreate?(obj: KubeObject): KubeObject;
+  prepareForCreate?(obj: KubeObject, minor: number): KubeObject;
 }
 
 /** kube-apiserver's CRD cleanup finalizer: custom resources are deleted before the CRD goes. */
@@ -20,8 +20,10 @@ const withDefaults = (obj: KubeObject, path: "spec", defaults: JsonObject): Kube
 
 const strategies: Record<string, Strategy> = {
   "/namespaces": {
-    prepareForCreate: (obj) => ({
+    prepareForCreate: (obj, minor) => ({
       ...obj,
+      // Since 1.21 every namespace carries its own name as a label (NamespaceDefaultLabelName).
+      metadata: minor >= 21 ? { ...obj.metadata, labels: { ...obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name ?? "" } } : obj.metadata,
       spec: { finalizers: ["kubernetes"] },
       status: { phase: "Active" },
     }),
@@ -68,12 +70,12 @@ export function foldStringData(obj: KubeObject): KubeObject {
   return { ...rest, data } as KubeObject;
 }
 
-export function prepareForCreate(info: ResourceInfo, obj: KubeObject): KubeObject {
+export function prepareForCreate(info: ResourceInfo, obj: KubeObject, minor: number): KubeObject {
   // Status is the controllers' to write: a create through the main resource drops it.
   let out = info.subresources.includes("status") ? { ...obj, status: {} } : obj;
   if ((out as JsonObject).status && Object.keys((out as JsonObject).status as JsonObject).length === 0) {
     const { status: _drop, ...rest } = out;
     out = rest as KubeObject;
   }
-  return strategies[info.storageKey]?.prepareForCreate?.(out) ?? out;
+  return strategies[info.storageKey]?.prepareForCreate?.(out, minor) ?? out;
 }

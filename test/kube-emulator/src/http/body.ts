@@ -33,6 +33,9 @@ export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+// An absent Content-Type is taken as JSON, as client-go's older clients send none.
+const jsonTypes = new Set(["", "application/json", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"]);
+
 /** Parses a JSON or YAML body (YAML for application/yaml and server-side apply) into a value. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
@@ -45,8 +48,12 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
       throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split("\n")[0]}`);
     }
   }
-  if (type === "application/vnd.kubernetes.protobuf") {
-    throw new StatusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (!jsonTypes.has(type)) {
+    throw new StatusError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
+    );
   }
   try {
     return JSON.parse(text);

@@ -50,6 +50,9 @@ function resourceEntries(r: ResourceInfo): JsonObject[] {
   if (r.subresources.includes("status")) {
     entries.push({ name: `${r.resource}/status`, singularName: "", namespaced: r.namespaced, kind: r.kind, verbs: ["get", "patch", "update"] });
   }
+  if (r.storageKey === "/namespaces") {
+    entries.push({ name: "namespaces/finalize", singularName: "", namespaced: false, kind: "Namespace", verbs: ["update"] });
+  }
   if (r.subresources.includes("scale")) {
     entries.push({ name: `${r.resource}/scale`, singularName: "", namespaced: r.namespaced, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
   }

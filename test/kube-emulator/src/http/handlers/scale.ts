@@ -70,7 +70,9 @@ export function updateScale(
     "body" in change
       ? (change.body as JsonObject)
       : applyPatch(change.patchType, toScale(info, current), change.patch, { group: "autoscaling", kind: "Scale", isCustomResource: false });
-  const replicas = (scale?.spec as JsonObject | undefined)?.replicas;
+  // ScaleSpec.replicas is omitempty in Go: a Scale to zero arrives with no replicas field.
+  const spec = scale?.spec as JsonObject | undefined;
+  const replicas = spec !== undefined && typeof spec === "object" && !("replicas" in spec) ? 0 : spec?.replicas;
   if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
     throw badRequest(`Scale.spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be a non-negative integer`);
   }

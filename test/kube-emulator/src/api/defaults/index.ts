@@ -1,0 +1,60 @@
+import type { JsonObject, KubeObject } from "../../api-types.js";
+import { defaultPodSpec, defaultTemplateAt } from "./pod-spec.js";
+import { defaultServiceSpec } from "./service.js";
+
+type Defaulter = (obj: KubeObject, minor: number) => KubeObject;
+
+const spec = (obj: KubeObject): JsonObject => (typeof obj.spec === "object" && obj.spec !== null && !Array.isArray(obj.spec) ? obj.spec : {});
+const withSpec = (obj: KubeObject, next: JsonObject): KubeObject => ({ ...obj, spec: next });
+const template = (obj: KubeObject): KubeObject => defaultTemplateAt(obj, ["spec", "template"]) as KubeObject;
+
+/**
+ * Defaults a real server applies on every write, by storage key (pkg/apis/*\/v1/defaults.go).
+ * Workload-level defaults that depend on the request version (extensions vs apps) are the
+ * conversion layer's; these hold in every version.
+ */
+const defaulters: Record<string, Defaulter> = {
+  "/pods": (obj) => withSpec(obj, defaultPodSpec(spec(obj))),
+  "/podtemplates": (obj) => defaultTemplateAt(obj, ["template"]) as KubeObject,
+  "/replicationcontrollers": (obj) => template(withSpec(obj, { replicas: 1, ...spec(obj) })),
+  "/services": (obj, minor) => withSpec(obj, defaultServiceSpec(spec(obj), minor)),
+  "apps/deployments": template,
+  "apps/replicasets": template,
+  "apps/statefulsets": template,
+  "apps/daemonsets": (obj) =>
+    template(withSpec(obj, { revisionHistoryLimit: 10, updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, ...spec(obj) })),
+  "batch/jobs": (obj) => template(withSpec(obj, { backoffLimit: 6, completions: 1, parallelism: 1, ...spec(obj) })),
+  "batch/cronjobs": (obj) =>
+    defaultTemplateAt(
+      withSpec(obj, { concurrencyPolicy: "Allow", suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, ...spec(obj) }),
+      ["spec", "jobTemplate", "spec", "template"],
+    ) as KubeObject,
+  "autoscaling/horizontalpodautoscalers": (obj) => withSpec(obj, { minReplicas: 1, ...spec(obj) }),
+};
+
+export function applyDefaults(storageKey: string, obj: KubeObject, minor: number): KubeObject {
+  return defaulters[storageKey]?.(obj, minor) ?? obj;
+}
+
+/**
+ * Kinds whose registry strategy tracks metadata.generation (set to 1 on create, bumped on
+ * spec changes). ConfigMaps, Secrets, Services, Namespaces and Pods carry none.
+ */
+const generationTracked = new Set([
+  "apps/deployments",
+  "apps/replicasets",
+  "apps/statefulsets",
+  "apps/daemonsets",
+  "/replicationcontrollers",
+  "batch/jobs",
+  "batch/cronjobs",
+  "policy/poddisruptionbudgets",
+  "networking.k8s.io/ingresses",
+  "networking.k8s.io/networkpolicies",
+  "autoscaling/horizontalpodautoscalers",
+  "apiextensions.k8s.io/customresourcedefinitions",
+]);
+
+export function tracksGeneration(storageKey: string, isCustomResource: boolean): boolean {
+  return isCustomResource || generationTracked.has(storageKey);
+}
