@@ -16,23 +16,52 @@ function toNumber(ip: string): number | undefined {
   return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
 }
 
-function usedIps(store: ObjectStore): Set<string> {
-  const used = new Set<string>();
-  for (const svc of store.list("/services").items) {
-    const ip = (svc.spec as JsonObject | undefined)?.clusterIP;
-    if (typeof ip === "string") used.add(ip);
+/**
+ * Which service IPs are taken, kept up to date from the store's events so allocation is
+ * O(1) however many Services exist.
+ */
+export class ClusterIpAllocator {
+  private readonly used = new Set<string>();
+  private cursor = base + 10;
+
+  constructor(store: ObjectStore) {
+    for (const svc of store.list("/services").items) this.track(svc, true);
+    store.subscribe((e) => {
+      if (e.storageKey !== "/services") return;
+      if (e.previous) this.track(e.previous, false);
+      if (e.type !== "DELETED") this.track(e.object, true);
+    });
   }
-  return used;
+
+  isUsed(ip: string): boolean {
+    return this.used.has(ip);
+  }
+
+  /** The next free address, scanning on from the last one handed out, as upstream's bitmap does. */
+  next(): string {
+    for (let i = 0; i < size; i++) {
+      const ip = toIp(this.cursor);
+      this.cursor = this.cursor + 1 >= base + size - 1 ? base + 10 : this.cursor + 1;
+      if (!this.used.has(ip)) return ip;
+    }
+    throw new Error("the service IP range 10.96.0.0/12 is full");
+  }
+
+  private track(svc: KubeObject, add: boolean): void {
+    const ip = (svc.spec as JsonObject | undefined)?.clusterIP;
+    if (typeof ip !== "string" || ip === "None" || ip === "") return;
+    if (add) this.used.add(ip);
+    else this.used.delete(ip);
+  }
 }
 
 /**
  * Gives a new Service its clusterIP from 10.96.0.0/12 as the real allocator does, or checks
  * the one it asked for; headless ("None") and ExternalName Services get none.
  */
-export function allocateClusterIp(store: ObjectStore, svc: KubeObject, minor: number): KubeObject {
+export function allocateClusterIp(ips: ClusterIpAllocator, svc: KubeObject, minor: number): KubeObject {
   const spec = { ...((svc.spec as JsonObject | undefined) ?? {}) };
   if (spec.type === "ExternalName" || spec.clusterIP === "None") return svc;
-  const used = usedIps(store);
   const requested = typeof spec.clusterIP === "string" && spec.clusterIP !== "" ? spec.clusterIP : undefined;
   if (requested) {
     const n = toNumber(requested);
@@ -40,14 +69,11 @@ export function allocateClusterIp(store: ObjectStore, svc: KubeObject, minor: nu
     if (n === undefined || n < base || n >= base + size) {
       throw invalid("", "Service", name, [{ reason: "FieldValueInvalid", field: "spec.clusterIPs", message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is 10.96.0.0/12` }]);
     }
-    if (used.has(requested)) {
+    if (ips.isUsed(requested)) {
       throw invalid("", "Service", name, [{ reason: "FieldValueInvalid", field: "spec.clusterIPs", message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: provided IP is already allocated` }]);
     }
   } else {
-    // Start past the low addresses, which upstream reserves for static allocation.
-    let n = base + 10;
-    while (used.has(toIp(n)) && n < base + size - 1) n++;
-    spec.clusterIP = toIp(n);
+    spec.clusterIP = ips.next();
   }
   if (minor >= 20) spec.clusterIPs = [spec.clusterIP as string];
   return { ...svc, spec };

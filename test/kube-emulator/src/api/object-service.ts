@@ -9,7 +9,7 @@ import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } fro
 import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
 import { foldStringData, prepareForCreate } from "./strategies.js";
 import { applyDefaults, tracksGeneration } from "./defaults/index.js";
-import { allocateClusterIp } from "./cluster-ip.js";
+import { allocateClusterIp, ClusterIpAllocator } from "./cluster-ip.js";
 import { Versioning } from "./versioning.js";
 
 export interface WriteOptions {
@@ -34,6 +34,7 @@ export class ObjectService {
   readonly versioning: Versioning;
   readonly deleter: Deleter;
   private readonly snapshots = new ListSnapshots();
+  private readonly clusterIps: ClusterIpAllocator;
 
   constructor(
     readonly store: ObjectStore,
@@ -43,6 +44,7 @@ export class ObjectService {
   ) {
     this.versioning = new Versioning(registry);
     this.deleter = new Deleter(store);
+    this.clusterIps = new ClusterIpAllocator(store);
   }
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
@@ -111,7 +113,7 @@ export class ObjectService {
       } as KubeObject["metadata"],
     };
     stored = dropUndefinedMeta(stored);
-    if (info.storageKey === "/services") stored = allocateClusterIp(this.store, stored, this.minor);
+    if (info.storageKey === "/services") stored = allocateClusterIp(this.clusterIps, stored, this.minor);
     if (options.dryRun) return this.versioning.fromStorage(stored, info);
     return this.versioning.fromStorage(this.store.create(info.storageKey, stored), info);
   }
