@@ -12,6 +12,7 @@ import { notFoundPath } from "./discovery.js";
 import { toScale, updateScale } from "./scale.js";
 import { serveWatch } from "./watch.js";
 import { serializeList } from "./serialize-list.js";
+import { supportedPatchTypes, unsupportedPatchType } from "../../patch/index.js";
 
 export interface ResourceHandlerContext {
   service: ObjectService;
@@ -64,6 +65,11 @@ export async function handleResource(
   const sub = target.subresource;
   if (sub !== undefined && !isServedSubresource(info, sub)) throw notFoundPath();
   const readJsonBody = async (): Promise<unknown> => parseBody(await readBody(req), req.headers["content-type"]);
+  if (method === "PATCH") {
+    // The patch type decides how the body is read; refuse an unknown one before reading it.
+    const accepted = supportedPatchTypes(service.isCustomResource(info) && sub !== "scale");
+    if (!accepted.includes(mediaType(req.headers["content-type"]))) throw unsupportedPatchType(accepted);
+  }
 
   if (target.name === undefined) {
     if (method === "GET") {

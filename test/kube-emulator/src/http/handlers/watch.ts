@@ -34,6 +34,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, service: O
     if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version "${w.resourceVersion}": must be a non-negative integer`);
   }
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+  // Clients wait for the headers before they consider the watch started; send them now,
+  // not with the first event, which may be long in coming.
+  res.flushHeaders();
   const emit: Emit = (type, object) => {
     res.write(JSON.stringify({ type, object }) + "\n");
   };
