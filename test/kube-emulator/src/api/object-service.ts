@@ -3,7 +3,7 @@ import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, Stat
 import { applyPatch, applyServerSideApply } from "../patch/index.js";
 import type { ResourceRegistry } from "../registry/index.js";
 import { decodeContinue, encodeContinue, ListSnapshots, type ObjectStore } from "../store/index.js";
-import { validateObject } from "../validation/index.js";
+import { validateObject, validateUpdate } from "../validation/index.js";
 import { Deleter, type DeleteOptions } from "./deleter.js";
 import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } from "./list-query.js";
 import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
@@ -42,7 +42,7 @@ export class ObjectService {
     /** Minor version of the persona; some defaults depend on it. */
     readonly minor: number,
   ) {
-    this.versioning = new Versioning(registry);
+    this.versioning = new Versioning(registry, minor);
     this.deleter = new Deleter(store);
     this.clusterIps = new ClusterIpAllocator(store);
   }
@@ -132,6 +132,7 @@ export class ObjectService {
     }
     const next = this.mergeForUpdate(info, current, this.versioning.toStorage(incoming, info), options);
     validateObject(info, next);
+    validateUpdate(info, current, next);
     return this.commitUpdate(info, current, next, options);
   }
 
@@ -141,8 +142,15 @@ export class ObjectService {
     name: string,
     contentType: string,
     body: unknown,
-    options: WriteOptions & { force?: boolean } = {},
+    options: WriteOptions & { force?: boolean; fieldManager?: string } = {},
   ): KubeObject {
+    if (contentType === "application/apply-patch+yaml" && !options.fieldManager) {
+      throw new StatusError(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch`, {
+        group: "meta.k8s.io",
+        kind: "PatchOptions",
+        causes: [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }],
+      });
+    }
     const ns = info.namespaced ? namespace ?? "" : "";
     const current = this.store.get(info.storageKey, ns, name);
     const target = { group: info.group, kind: info.kind, isCustomResource: this.isCustomResource(info) };
@@ -165,6 +173,7 @@ export class ObjectService {
     const incoming = this.versioning.toStorage(patched, info);
     const next = this.mergeForUpdate(info, current, incoming, options);
     validateObject(info, next);
+    validateUpdate(info, current, next);
     return this.commitUpdate(info, current, next, options);
   }
 

@@ -4,7 +4,10 @@ import type { ResourceRegistry } from "../registry/index.js";
 
 /** Moves objects between the version a client speaks and the version they are stored in. */
 export class Versioning {
-  constructor(private readonly registry: ResourceRegistry) {}
+  constructor(
+    private readonly registry: ResourceRegistry,
+    private readonly minor: number,
+  ) {}
 
   toStorage(obj: KubeObject, info: ResourceInfo): KubeObject {
     const target = this.registry.storageVersionOf(info.storageKey) ?? { group: info.group, version: info.version, kind: info.kind };
@@ -12,7 +15,10 @@ export class Versioning {
   }
 
   fromStorage(obj: KubeObject, info: ResourceInfo): KubeObject {
-    return this.convert(obj, { group: info.group, version: info.version, kind: info.kind });
+    const out = this.convert(obj, { group: info.group, version: info.version, kind: info.kind });
+    // Ingress paths gained pathType in 1.18; older servers never return it.
+    if (info.storageKey === "networking.k8s.io/ingresses" && this.minor < 18) return withoutPathType(out);
+    return out;
   }
 
   private convert(obj: KubeObject, to: { group: string; version: string; kind: string }): KubeObject {
@@ -21,4 +27,12 @@ export class Versioning {
     if (obj.apiVersion === formatGroupVersion(to) && obj.kind === to.kind) return obj;
     return convertObject(obj, to);
   }
+}
+
+function withoutPathType(obj: KubeObject): KubeObject {
+  const spec = obj.spec as { rules?: Array<{ http?: { paths?: Array<Record<string, unknown>> } }> } | undefined;
+  if (!spec?.rules) return obj;
+  const copy = structuredClone(obj);
+  for (const rule of (copy.spec as typeof spec).rules ?? []) for (const path of rule.http?.paths ?? []) delete path.pathType;
+  return copy;
 }

@@ -33,9 +33,10 @@ export function authenticate(req: IncomingMessage, users: User[], insecurePort: 
 const readVerbs = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** RBAC in its smallest form: the message matches the real authorizer's denial. */
-export function authorize(user: User, method: string, resource: { group: string; resource: string; namespace?: string }): void {
+export function authorize(user: User, method: string, resource: { group: string; resource: string; namespace?: string; name?: string }): void {
   if (!user.readOnly || readVerbs.has(method)) return;
   const verb = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" }[method] ?? method.toLowerCase();
   const where = resource.namespace ? ` in the namespace "${resource.namespace}"` : " at the cluster scope";
-  throw forbidden(`${resource.resource} is forbidden: User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
+  const what = resource.name ? `${resource.resource} "${resource.name}"` : resource.resource;
+  throw forbidden(`${what} is forbidden: User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
 }

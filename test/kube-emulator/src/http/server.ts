@@ -38,9 +38,16 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
 async function route(req: IncomingMessage, res: ServerResponse, ctx: ServerContext, openapi: OpenApiEndpoints): Promise<void> {
   const url = new URL(req.url ?? "/", "http://emulator");
   const target = parseRequestPath(url.pathname);
-  // /version and health checks are public, as system:public-info-viewer makes them.
-  if (target.type === "version") return sendJson(res, 200, ctx.persona.version as unknown as JsonObject);
+  // /version and health checks are public to anonymous requests (system:public-info-viewer),
+  // but a request with bad credentials is refused everywhere, as kube-apiserver's
+  // fail-on-error authenticator chain does.
+  const anonymous = req.headers.authorization === undefined;
+  if (target.type === "version") {
+    if (!anonymous) authenticate(req, ctx.users, ctx.insecurePort);
+    return sendJson(res, 200, ctx.persona.version as unknown as JsonObject);
+  }
   if (target.type === "health") {
+    if (!anonymous) authenticate(req, ctx.users, ctx.insecurePort);
     res.writeHead(200, { "Content-Type": "text/plain" });
     res.end("ok");
     return;

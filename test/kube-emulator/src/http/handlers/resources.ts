@@ -139,7 +139,7 @@ export async function handleResource(
     case "PATCH": {
       const patchType = mediaType(req.headers["content-type"]);
       const existed = service.store.get(info.storageKey, ns ?? "", name) !== undefined;
-      const patched = service.patch(info, ns, name, patchType, await readJsonBody(), { dryRun: isDryRun(q), subresource, force: q.get("force") === "true" });
+      const patched = service.patch(info, ns, name, patchType, await readJsonBody(), { dryRun: isDryRun(q), subresource, force: q.get("force") === "true", fieldManager: q.get("fieldManager") ?? undefined });
       return sendJson(res, existed ? 200 : 201, patched);
     }
     case "DELETE": {
