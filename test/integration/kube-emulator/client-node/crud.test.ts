@@ -221,6 +221,19 @@ describe.each(personas)("CRUD on %s (tls: %s)", (version, tls) => {
     expect((await objects.list("apps/v1", "Deployment", namespace)).items).toHaveLength(0);
   });
 
+  it("deletecollection with a label selector deletes only the matching objects", async () => {
+    const namespace = await newNamespace();
+    for (const [name, tier] of [
+      ["c1", "cache"],
+      ["c2", "cache"],
+      ["w1", "web"],
+    ] as const) {
+      await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels: { tier } } } });
+    }
+    await core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: "tier=cache" });
+    expect((await core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name)).toEqual(["w1"]);
+  });
+
   it("cluster-scoped objects: namespaces list the seeded ones and kube-system has the reported UID", async () => {
     const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).toEqual(expect.arrayContaining(["default", "kube-system", "kube-public"]));

@@ -182,8 +182,10 @@ describe.each(personas)("watch on %s (tls: %s)", (version, tls) => {
       ["DELETED", "moving"],
       ["ADDED", "moving"],
     ]);
-    // The DELETED event carries the object as it is now, labels that no longer match included.
-    expect(events[1]!.object.metadata.labels).toEqual({ app: "db" });
+    // The DELETED event carries the previous content (still matching) with the resourceVersion
+    // of the write that moved it out (the watch cache's convertToWatchEvent, since 1.9).
+    expect(events[1]!.object.metadata.labels).toEqual({ app: "web" });
+    expect(events[1]!.object.metadata.resourceVersion).toBe(moved.metadata?.resourceVersion);
     expect(events[2]!.object.data).toEqual({ unseen: "change" });
   });
 
@@ -223,7 +225,7 @@ describe.each(personas)("watch on %s (tls: %s)", (version, tls) => {
     const w = await k.watch(`/api/v1/namespaces/${namespace}/configmaps`, { resourceVersion: list.metadata!.resourceVersion });
     await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "one" } } });
     await w.waitFor((es) => es.length >= 1);
-    await sleep(700);
+    await sleep(500);
     expect(w.events.map((e) => e.type)).toEqual(["ADDED"]);
   });
 

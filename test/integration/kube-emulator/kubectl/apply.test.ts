@@ -50,6 +50,8 @@ describe.each(matrix)("kubectl apply against $version over $transport", ({ versi
   beforeAll(async () => {
     fleet = await startFleet([version], { tls: transport === "https", logRequests: true, log: (l) => requests.push(l) });
     cluster = fleet.clusters[0]!;
+    // Fill kubectl's discovery cache once, before the tests run side by side.
+    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
   });
   afterAll(async () => {
     await fleet?.stop();

@@ -45,6 +45,7 @@ describe.each(["1.16", "1.30"])("kubectl authentication against %s over https", 
     // anything; basic auth is credentials no server has accepted since 1.19.
     basic = await kubeconfigFor(fleet, cluster, "basic", { username: "admin", password: "secret" });
     viewer = await kubeconfigFor(fleet, cluster, "viewer", { token: cluster.viewerToken });
+    await kubectlOk(viewer, ["api-resources", "-o", "name"]);
     await kubectlOk(cluster, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "visible", namespace: "default" }, data: { a: "b" } }));
   });
   afterAll(async () => {

@@ -52,6 +52,8 @@ describe.each(matrix)("kubectl CRUD against $version over $transport", ({ versio
   beforeAll(async () => {
     fleet = await startFleet([version], { tls: transport === "https", logRequests: true, log: (l) => requests.push(l) });
     cluster = fleet.clusters[0]!;
+    // Fill kubectl's discovery cache once, before the tests run side by side.
+    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
   });
   afterAll(async () => {
     await fleet?.stop();
@@ -83,6 +85,7 @@ apiVersion: v1
 kind: Secret
 metadata:
   name: app-secret
+  labels: {tier: web}
 type: Opaque
 stringData:
   password: s3cret
@@ -91,36 +94,33 @@ stringData:
     expect(created).toContain("configmap/app-config created");
     expect(created).toContain("secret/app-secret created");
 
-    const cm = await getJson(["-n", ns, "get", "configmap", "app-config"]);
-    expect(cm.kind).toBe("ConfigMap");
+    const list = await getJson<List>(["-n", ns, "get", "configmaps,secrets", "-l", "tier=web"]);
+    expect(list.kind).toBe("List");
+    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`).sort()).toEqual(["ConfigMap/app-config", "Secret/app-secret"]);
+    const cm = list.items.find((i) => i.kind === "ConfigMap")!;
     expect(cm.apiVersion).toBe("v1");
     expect(cm.metadata.namespace).toBe(ns);
     expect(cm.data).toEqual({ mode: "production", level: "3" });
     expect(cm.metadata.labels).toEqual({ tier: "web" });
-
-    const secret = await getJson(["-n", ns, "get", "secret", "app-secret"]);
+    const secret = list.items.find((i) => i.kind === "Secret")!;
     expect(secret.type).toBe("Opaque");
     // The API server folds stringData into base64 data.
     expect(secret.data).toEqual({ password: Buffer.from("s3cret").toString("base64") });
     expect((secret as unknown as Record<string, unknown>).stringData).toBeUndefined();
 
-    const yaml = parseYaml(await k(["-n", ns, "get", "cm", "app-config", "-o", "yaml"])) as Obj;
+    const [yamlOut, namesOut, wide, jsonpath] = await Promise.all([
+      k(["-n", ns, "get", "cm", "app-config", "-o", "yaml"]),
+      k(["-n", ns, "get", "cm,secret", "-l", "tier=web", "-o", "name"]),
+      k(["-n", ns, "get", "configmap", "app-config", "-o", "wide"]),
+      k(["-n", ns, "get", "cm", "app-config", "-o", "jsonpath={.data.mode}"]),
+    ]);
+    const yaml = parseYaml(yamlOut) as Obj;
+    expect(yaml.kind).toBe("ConfigMap");
     expect(yaml.metadata.name).toBe("app-config");
     expect(yaml.data?.mode).toBe("production");
-
-    const names = (await k(["-n", ns, "get", "cm,secret", "-o", "name"])).trim().split("\n");
-    expect(names).toContain("configmap/app-config");
-    expect(names).toContain("secret/app-secret");
-
-    const wide = await k(["-n", ns, "get", "configmap", "app-config", "-o", "wide"]);
+    expect(namesOut.trim().split("\n")).toEqual(["configmap/app-config", "secret/app-secret"]);
     expect(wide).toMatch(/^NAME\s/);
     expect(wide).toMatch(/^app-config\s/m);
-
-    const list = await getJson<List>(["-n", ns, "get", "configmaps,secrets"]);
-    expect(list.kind).toBe("List");
-    expect(list.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual(expect.arrayContaining(["ConfigMap/app-config", "Secret/app-secret"]));
-
-    const jsonpath = await k(["-n", ns, "get", "cm", "app-config", "-o", "jsonpath={.data.mode}"]);
     expect(jsonpath).toBe("production");
   });
 
@@ -136,14 +136,13 @@ stringData:
     expect(secretOut).toContain("secret/gen-secret created");
     expect(deployOut).toContain("deployment.apps/gen-deploy created");
 
-    const nsObj = await getJson(["get", "namespace", ns]);
+    const { items } = await getJson<List>(["-n", ns, "get", `namespace/${ns}`, "configmap/gen-cm", "secret/gen-secret", "deployment/gen-deploy"]);
+    expect(items.map((i) => i.kind)).toEqual(["Namespace", "ConfigMap", "Secret", "Deployment"]);
+    const [nsObj, cm, secret, deploy] = items as [Obj, Obj, Obj, Obj];
     expect(nsObj.status.phase).toBe("Active");
-    const cm = await getJson(["-n", ns, "get", "configmap", "gen-cm"]);
     expect(cm.data).toEqual({ color: "blue", size: "L" });
-    const secret = await getJson(["-n", ns, "get", "secret", "gen-secret"]);
     expect(secret.type).toBe("Opaque");
     expect(Buffer.from(secret.data!.token!, "base64").toString()).toBe("abc123");
-    const deploy = await getJson(["-n", ns, "get", "deployment", "gen-deploy"]);
     expect(deploy.spec.replicas).toBe(2);
     expect(deploy.spec.selector.matchLabels).toEqual({ app: "gen-deploy" });
     expect(deploy.spec.template.spec.containers[0].image).toBe("nginx:1.25");
@@ -174,11 +173,9 @@ stringData:
     expect(refused.stderr).toContain("'color' already has a value (red), and --overwrite is false");
     expect((await getJson(["-n", ns, "get", "cm", "labelled"])).metadata.labels?.color).toBe("red");
 
-    await k(["-n", ns, "label", "configmap", "labelled", "color=blue", "--overwrite"]);
-    expect((await getJson(["-n", ns, "get", "cm", "labelled"])).metadata.labels).toEqual({ color: "blue", size: "big" });
-
-    await k(["-n", ns, "label", "configmap", "labelled", "size-"]);
-    expect((await getJson(["-n", ns, "get", "cm", "labelled"])).metadata.labels).toEqual({ color: "blue" });
+    // With -o json kubectl prints the object the server returned from the patch.
+    expect((await getJson(["-n", ns, "label", "configmap", "labelled", "color=blue", "--overwrite"])).metadata.labels).toEqual({ color: "blue", size: "big" });
+    expect((await getJson(["-n", ns, "label", "configmap", "labelled", "size-"])).metadata.labels).toEqual({ color: "blue" });
   });
 
   it.concurrent("kubectl annotate: add, overwrite and remove", async ({ expect }) => {
@@ -194,16 +191,17 @@ stringData:
     expect(refused.stderr).toContain("--overwrite is false");
 
     await k(["-n", ns, "annotate", "configmap", "noted", "note=second", "--overwrite"]);
-    await k(["-n", ns, "annotate", "configmap", "noted", "lifeboat.io/owner-"]);
-    ann = (await getJson(["-n", ns, "get", "cm", "noted"])).metadata.annotations ?? {};
+    ann = (await getJson(["-n", ns, "annotate", "configmap", "noted", "lifeboat.io/owner-"])).metadata.annotations ?? {};
     expect(ann.note).toBe("second");
     expect(ann["lifeboat.io/owner"]).toBeUndefined();
   });
 
   it.concurrent("kubectl patch --type merge, json and strategic (container env merged by name)", async ({ expect }) => {
     const ns = await namespace("crud-patch");
-    await k(["-n", ns, "apply", "-f", "-"], JSON.stringify(deployment("patched", [{ name: "A", value: "1" }, { name: "B", value: "2" }])));
-    await k(["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "patched-cm" }, data: { keep: "1", drop: "2", change: "old" } }));
+    await k(["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [
+      deployment("patched", [{ name: "A", value: "1" }, { name: "B", value: "2" }]),
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "patched-cm" }, data: { keep: "1", drop: "2", change: "old" } },
+    ] }));
 
     // Strategic (kubectl's default for built-in types): containers merge by name, env by name.
     const strategic = { spec: { template: { spec: { containers: [{ name: "main", env: [{ name: "B", value: "20" }, { name: "C", value: "3" }] }] } } } };
@@ -216,26 +214,24 @@ stringData:
     expect(env).toEqual({ A: "1", B: "20", C: "3" });
 
     // Strategic with --type explicitly and a $patch: delete directive.
-    await k(["-n", ns, "patch", "deployment", "patched", "--type", "strategic", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "sidecar", $patch: "delete" }] } } } })]);
-    d = await getJson(["-n", ns, "get", "deployment", "patched"]);
+    // From here on -o json: kubectl prints what the server returned from the patch.
+    d = await getJson(["-n", ns, "patch", "deployment", "patched", "--type", "strategic", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "sidecar", $patch: "delete" }] } } } })]);
     expect((d.spec.template.spec.containers as { name: string }[]).map((c) => c.name)).toEqual(["main"]);
 
     // Merge patch: maps merge, null deletes, lists are replaced wholesale.
-    await k(["-n", ns, "patch", "configmap", "patched-cm", "--type", "merge", "-p", JSON.stringify({ data: { drop: null, change: "new", added: "yes" } })]);
-    const cm = await getJson(["-n", ns, "get", "cm", "patched-cm"]);
+    const cm = await getJson(["-n", ns, "patch", "configmap", "patched-cm", "--type", "merge", "-p", JSON.stringify({ data: { drop: null, change: "new", added: "yes" } })]);
     expect(cm.data).toEqual({ keep: "1", change: "new", added: "yes" });
-    await k(["-n", ns, "patch", "deployment", "patched", "--type", "merge", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "only", image: "busybox:1.36" }] } } } })]);
-    d = await getJson(["-n", ns, "get", "deployment", "patched"]);
+    d = await getJson(["-n", ns, "patch", "deployment", "patched", "--type", "merge", "-p", JSON.stringify({ spec: { template: { spec: { containers: [{ name: "only", image: "busybox:1.36" }] } } } })]);
     expect(d.spec.template.spec.containers).toEqual([expect.objectContaining({ name: "only", image: "busybox:1.36" })]);
     expect(d.spec.template.spec.containers[0].env).toBeUndefined();
 
     // JSON patch: add, replace, remove, and a failing test op leaves the object alone.
-    await k(["-n", ns, "patch", "configmap", "patched-cm", "--type", "json", "-p", JSON.stringify([
+    const jsonPatched = await getJson(["-n", ns, "patch", "configmap", "patched-cm", "--type", "json", "-p", JSON.stringify([
       { op: "add", path: "/data/json", value: "added" },
       { op: "replace", path: "/data/keep", value: "replaced" },
       { op: "remove", path: "/data/added" },
     ])]);
-    expect((await getJson(["-n", ns, "get", "cm", "patched-cm"])).data).toEqual({ keep: "replaced", change: "new", json: "added" });
+    expect(jsonPatched.data).toEqual({ keep: "replaced", change: "new", json: "added" });
     const failed = await kr(["-n", ns, "patch", "configmap", "patched-cm", "--type", "json", "-p", JSON.stringify([{ op: "test", path: "/data/keep", value: "nope" }, { op: "remove", path: "/data/keep" }])]);
     expect(failed.code).not.toBe(0);
     expect((await getJson(["-n", ns, "get", "cm", "patched-cm"])).data?.keep).toBe("replaced");

@@ -13,6 +13,8 @@ function useCluster(version: string, options: { tls: boolean; legacyApis?: boole
   beforeAll(async () => {
     ctx.fleet = await startFleet([version], options);
     ctx.cluster = ctx.fleet.clusters[0]!;
+    // Fill kubectl's discovery cache once, before the tests run side by side.
+    await kubectlOk(ctx.cluster, ["api-resources", "-o", "name"]);
   });
   afterAll(async () => {
     await ctx.fleet?.stop();

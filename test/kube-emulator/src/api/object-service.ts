@@ -93,7 +93,7 @@ export class ObjectService {
     const incoming = this.checkBody(info, namespace, body);
     const meta = incoming.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
-    if (info.namespaced) this.checkNamespaceWritable(meta.namespace!);
+    if (info.namespaced) this.checkNamespaceWritable(info, meta.namespace!, meta.name);
     let stored = this.versioning.toStorage(incoming, info);
     if (info.storageKey === "/secrets") stored = foldStringData(stored);
     stored = applyDefaults(info.storageKey, prepareForCreate(info, stored, this.minor), this.minor);
@@ -233,11 +233,12 @@ export class ObjectService {
     return obj;
   }
 
-  private checkNamespaceWritable(namespace: string): void {
+  private checkNamespaceWritable(info: ResourceInfo, namespace: string, name: string | undefined): void {
     const ns = this.store.get("/namespaces", "", namespace);
     if (!ns) throw notFound("", "namespaces", namespace);
     if (ns.metadata.deletionTimestamp) {
-      throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`);
+      const why = `unable to create new content in namespace ${namespace} because it is being terminated`;
+      throw forbidden(info.group, info.resource, name, why, [{ reason: "NamespaceTerminating", message: why, field: "metadata.namespace" }]);
     }
   }
 
@@ -272,7 +273,9 @@ export class ObjectService {
     if (current.metadata.deletionTimestamp && (next.metadata.finalizers?.length ?? 0) > (current.metadata.finalizers?.length ?? 0)) {
       const added = (next.metadata.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
       if (added.length > 0) {
-        throw forbidden(`Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
+        throw invalid(info.group, info.kind, current.metadata.name ?? "", [
+          { reason: "FieldValueForbidden", field: "metadata.finalizers", message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}` },
+        ]);
       }
     }
     return dropUndefinedMeta(next);

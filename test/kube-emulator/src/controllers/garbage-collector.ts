@@ -89,10 +89,23 @@ export class GarbageCollector implements Controller {
       for (const uid of dependentUids) this.stripOwner(uid, ownerUid);
       this.removeFinalizer(owner, orphanFinalizer);
     } else if (finalizers.includes(foregroundFinalizer)) {
-      const remaining = dependentUids.filter((uid) => this.lookup(uid));
-      for (const uid of remaining) this.deleteObject(uid, "Foreground");
+      // A dependent with another owner that is not going away only loses this reference.
+      for (const uid of dependentUids) {
+        const dependent = this.lookup(uid);
+        if (!dependent) continue;
+        const solidOwners = (dependent.metadata.ownerReferences ?? []).filter((o) => o.uid !== ownerUid && this.isSolid(o.uid));
+        if (solidOwners.length > 0) this.stripOwner(uid, ownerUid);
+        else this.deleteObject(uid, "Foreground");
+      }
+      const remaining = [...(this.dependents.get(ownerUid) ?? [])].filter((uid) => this.lookup(uid));
       if (remaining.length === 0) this.removeFinalizer(owner, foregroundFinalizer);
     }
+  }
+
+  /** An owner that exists and is not itself being deleted. */
+  private isSolid(uid: string): boolean {
+    const owner = this.lookup(uid);
+    return !!owner && !owner.metadata.deletionTimestamp;
   }
 
   /** A dependent goes when none of its owners exist any more; otherwise only the dangling reference goes. */

@@ -35,8 +35,9 @@ const readVerbs = new Set(["GET", "HEAD", "OPTIONS"]);
 /** RBAC in its smallest form: the message matches the real authorizer's denial. */
 export function authorize(user: User, method: string, resource: { group: string; resource: string; namespace?: string; name?: string }): void {
   if (!user.readOnly || readVerbs.has(method)) return;
-  const verb = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" }[method] ?? method.toLowerCase();
+  // RequestInfo calls a DELETE without a name deletecollection.
+  const verb =
+    method === "DELETE" && !resource.name ? "deletecollection" : ({ POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" }[method] ?? method.toLowerCase());
   const where = resource.namespace ? ` in the namespace "${resource.namespace}"` : " at the cluster scope";
-  const what = resource.name ? `${resource.resource} "${resource.name}"` : resource.resource;
-  throw forbidden(`${what} is forbidden: User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
+  throw forbidden(resource.group, resource.resource, resource.name, `User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
 }

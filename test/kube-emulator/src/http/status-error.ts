@@ -107,8 +107,15 @@ export function invalid(group: string, kind: string, name: string, causes: Statu
   });
 }
 
-export function forbidden(message: string): StatusError {
-  return new StatusError(403, "Forbidden", message);
+/** errors.NewForbidden: `<resource>.<group> "<name>" is forbidden: <why>`, with details. */
+export function forbidden(group: string, resource: string, name: string | undefined, why: string, causes?: StatusCause[]): StatusError {
+  const what = name ? `${qualifiedResource(group, resource)} "${name}"` : qualifiedResource(group, resource);
+  return new StatusError(403, "Forbidden", `${what} is forbidden: ${why}`, {
+    ...(name ? { name } : {}),
+    ...(group ? { group } : {}),
+    kind: resource,
+    ...(causes ? { causes } : {}),
+  });
 }
 
 export function gone(message: string): StatusError {

@@ -8,8 +8,9 @@
  *   another message of the tables;
  * - `[]T` is a repeated field, `{}T` a map from string keys to T (proto map entries: key 1, value 2);
  * - flag `!` keeps a zero value that Go would marshal: a pointer field (`*int32`, `*bool`, `*string`)
- *   that was set, or a field whose JSON tag has no `omitempty`. On a repeated or map field it marks a
- *   tag without `omitempty`, which Go marshals as `null` when the list is empty;
+ *   that was set, or a field whose JSON tag has no `omitempty`;
+ * - flag `~` (implies `!`) marks a JSON tag without `omitempty` on a field that can be nil (a slice, map
+ *   or pointer): Go marshals it as `null` when it is nil, which protobuf leaves absent;
  * - flag `^` marks an embedded Go struct (`json:",inline"`): its fields merge into the parent object.
  *
  * Without `!`, a zero scalar is dropped: the generated marshallers write every non-pointer scalar,
@@ -38,8 +39,10 @@ export interface FieldSpec {
   readonly type: string;
   readonly repeated: boolean;
   readonly map: boolean;
-  /** Keep zero values (scalars) or marshal `null` when absent (lists and maps). */
+  /** Keep zero scalar values. */
   readonly keep: boolean;
+  /** Marshal `null` when absent. */
+  readonly nullable: boolean;
   readonly inline: boolean;
 }
 
@@ -48,7 +51,7 @@ export interface MessageSpec {
   readonly fields: ReadonlyMap<number, FieldSpec>;
 }
 
-const fieldPattern = /^(\d+) ([A-Za-z0-9]+)(?::(\[\]|\{\})?([A-Za-z0-9]+))?([!^]*)$/;
+const fieldPattern = /^(\d+) ([A-Za-z0-9]+)(?::(\[\]|\{\})?([A-Za-z0-9]+))?([!^~]*)$/;
 
 /** Parses one message line of the table language described above. */
 export function parseMessage(name: string, line: string): MessageSpec {
@@ -67,7 +70,8 @@ export function parseMessage(name: string, line: string): MessageSpec {
       type: type ?? "string",
       repeated: shape === "[]",
       map: shape === "{}",
-      keep: flags!.includes("!"),
+      keep: flags!.includes("!") || flags!.includes("~"),
+      nullable: flags!.includes("~"),
       inline: flags!.includes("^"),
     });
   }

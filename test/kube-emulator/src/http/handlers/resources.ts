@@ -145,13 +145,33 @@ export async function handleResource(
     case "DELETE": {
       if (subresource) throw methodNotAllowed(method);
       const body = req.headers["content-length"] && req.headers["content-length"] !== "0" ? await readJsonBody() : undefined;
-      const result: KubeObject = service.delete(info, ns, name, parseDeleteOptions(body, q));
-      const gone = service.store.get(info.storageKey, ns ?? "", name) === undefined;
-      return sendJson(res, gone ? 200 : 202, result);
+      const options = parseDeleteOptions(body, q);
+      const result: KubeObject = service.delete(info, ns, name, options);
+      const gone = !options.dryRun && service.store.get(info.storageKey, ns ?? "", name) === undefined;
+      // Most stores answer an immediate delete with a Success Status; a few (and any
+      // delete held by finalizers) answer with the object (registry/generic/registry/store.go).
+      if (gone && !returnsDeletedObject(info, service)) return sendJson(res, 200, deletedStatus(info, result));
+      return sendJson(res, 200, result);
     }
     default:
       throw methodNotAllowed(method);
   }
+}
+
+const storesReturningObject = new Set(["/pods", "/serviceaccounts", "/namespaces", "storage.k8s.io/storageclasses", "policy/podsecuritypolicies"]);
+
+function returnsDeletedObject(info: ResourceInfo, service: ObjectService): boolean {
+  return storesReturningObject.has(info.storageKey) || service.isCustomResource(info);
+}
+
+function deletedStatus(info: ResourceInfo, obj: KubeObject): JsonObject {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    details: { name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}), kind: info.resource, uid: obj.metadata.uid ?? "" },
+  };
 }
 
 function isServedSubresource(info: ResourceInfo, sub: string): boolean {
