@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
+import { decodeKubernetesProtobuf, isKubernetesProtobuf, KubernetesProtobufError } from "../protobuf/index.js";
 import { StatusError, badRequest } from "./status-error.js";
 
 /** kube-apiserver refuses request bodies over 3 MiB (apiserver/pkg/server/config.go MaxRequestBodyBytes). */
@@ -39,6 +40,7 @@ const jsonTypes = new Set(["", "application/json", "application/json-patch+json"
 /** Parses a JSON or YAML body (YAML for application/yaml and server-side apply) into a value. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (isKubernetesProtobuf(type)) return decodeProtobuf(raw);
   const text = raw.toString("utf8");
   if (text.trim() === "") throw badRequest("the request body is empty: expected a JSON or YAML object");
   if (type === "application/yaml" || type === "application/apply-patch+yaml" || type === "text/yaml") {
@@ -59,5 +61,17 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
     return JSON.parse(text);
   } catch (err) {
     throw badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml: ${(err as Error).message}`);
+  }
+}
+
+/** kubectl 1.32's typed clients send protobuf for built-in kinds; a real server decodes it. */
+function decodeProtobuf(raw: Buffer): unknown {
+  try {
+    return decodeKubernetesProtobuf(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)).object;
+  } catch (err) {
+    if (err instanceof KubernetesProtobufError && err.reason === "Unsupported") {
+      throw new StatusError(415, "UnsupportedMediaType", err.message);
+    }
+    throw badRequest((err as Error).message);
   }
 }

@@ -51,7 +51,7 @@ function decodeEnvelope(ctx: DecodeContext, body: Uint8Array, path: string, dept
     );
   }
   const fields = decodeMessage(ctx, root, unknown.raw, path, depth);
-  return { apiVersion, kind, ...fields };
+  return { kind, apiVersion, ...fields };
 }
 
 interface RuntimeUnknown {

@@ -75,6 +75,8 @@ describe("decodeKubernetesProtobuf on other kubectl request bodies", () => {
   it.each(captures.map((c) => [c.command, c] as const))("%s", (_command, capture) => {
     const { object, unknownFields } = decodeKubernetesProtobuf(Buffer.from(capture.body, "base64"));
     expect(object).toStrictEqual(capture.json);
+    // Same field order as Go's encoder too, so a stored object prints as a real server's would.
+    expect(JSON.stringify(object)).toBe(JSON.stringify(capture.json));
     expect(unknownFields).toEqual([]);
   });
 });
