@@ -12,6 +12,8 @@ export type ObjectMeta = {
   namespace?: string;
   uid?: string;
   resourceVersion?: string;
+  /** Filled in on output by servers before 1.20; ignored on input. */
+  selfLink?: string;
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;

@@ -274,3 +274,80 @@ describe("CronJob across batch versions", () => {
     expect((await k30.objects.list("batch/v1", "CronJob", namespace)).items.map((c) => c.metadata?.name)).toEqual(["tick"]);
   });
 });
+
+describe("Event: core/v1 ⇄ events.k8s.io", () => {
+  const k16 = client({ k8sVersion: "1.16" });
+  const k30 = client({ k8sVersion: "1.30", tls: true });
+  const coreEvent = (name: string, namespace: string): Obj => ({
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { name, namespace },
+    involvedObject: { kind: "Pod", namespace, name: "web-0", apiVersion: "v1" },
+    reason: "Started",
+    message: "Started container web",
+    source: { component: "kubelet", host: "node-1" },
+    firstTimestamp: "2024-01-01T00:00:00Z",
+    lastTimestamp: "2024-01-01T00:05:00Z",
+    count: 3,
+    type: "Normal",
+    reportingComponent: "kubelet",
+    reportingInstance: "node-1",
+  });
+  const expectEventsShape = (e: Obj, namespace: string) => {
+    expect(e.regarding).toEqual({ kind: "Pod", namespace, name: "web-0", apiVersion: "v1" });
+    expect(e.note).toBe("Started container web");
+    expect(e.deprecatedSource).toEqual({ component: "kubelet", host: "node-1" });
+    expect(new Date(e.deprecatedFirstTimestamp).toISOString()).toBe("2024-01-01T00:00:00.000Z");
+    expect(new Date(e.deprecatedLastTimestamp).toISOString()).toBe("2024-01-01T00:05:00.000Z");
+    expect(e.deprecatedCount).toBe(3);
+    expect(e.reportingController).toBe("kubelet");
+    expect(e.reportingInstance).toBe("node-1");
+    expect(e.reason).toBe("Started");
+    expect(e.type).toBe("Normal");
+    for (const coreOnly of ["involvedObject", "message", "source", "count", "firstTimestamp", "reportingComponent"]) expect(e[coreOnly]).toBeUndefined();
+  };
+
+  it("1.16: a core/v1 Event reads in events.k8s.io/v1beta1 with renamed fields", async () => {
+    const namespace = await k16.namespace();
+    const created = await k16.objects.create<Obj>(coreEvent("web-0.started", namespace));
+    const ev = await k16.read("events.k8s.io/v1beta1", "Event", "web-0.started", namespace);
+    sameObject(created, ev);
+    expectEventsShape(ev, namespace);
+  });
+
+  it("1.30: a core/v1 Event reads in events.k8s.io/v1, and an events.k8s.io write reads back in core/v1", async () => {
+    const namespace = await k30.namespace();
+    const created = await k30.objects.create<Obj>(coreEvent("web-0.started", namespace));
+    const ev = await k30.read("events.k8s.io/v1", "Event", "web-0.started", namespace);
+    sameObject(created, ev);
+    expectEventsShape(ev, namespace);
+
+    ev.note = "Restarted container web";
+    const replaced = await k30.objects.replace<Obj>(ev);
+    const back = await k30.read("v1", "Event", "web-0.started", namespace);
+    sameObject(replaced, back);
+    expect(back.message).toBe("Restarted container web");
+    expect(back.involvedObject.name).toBe("web-0");
+    expect(back.note).toBeUndefined();
+  });
+});
+
+describe("DaemonSet on 1.16 with legacyApis: extensions/v1beta1 defaults survive in apps/v1", () => {
+  const k = client({ k8sVersion: "1.16", legacyApis: true });
+
+  it("an extensions/v1beta1 DaemonSet without updateStrategy is OnDelete in apps/v1, selector from template labels", async () => {
+    const namespace = await k.namespace();
+    const created = await k.objects.create<Obj>({
+      apiVersion: "extensions/v1beta1",
+      kind: "DaemonSet",
+      metadata: { name: "agent", namespace },
+      spec: { template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "a", image: "busybox:1.36" }] } } },
+    });
+    expect(created.spec.updateStrategy.type).toBe("OnDelete");
+    const v1 = await k.read("apps/v1", "DaemonSet", "agent", namespace);
+    sameObject(created, v1);
+    expect(v1.spec.updateStrategy.type).toBe("OnDelete");
+    expect(v1.spec.selector).toEqual({ matchLabels: { app: "agent" } });
+    expect(v1.spec.templateGeneration).toBeUndefined();
+  });
+});

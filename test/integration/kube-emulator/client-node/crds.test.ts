@@ -10,6 +10,7 @@ import {
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  Watch,
   type V1CustomResourceDefinition,
 } from "@kubernetes/client-node";
 import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
@@ -248,6 +249,30 @@ describe.each(personas)("CRDs on %s (tls: %s)", (version, tls) => {
     const read = (await custom.getNamespacedCustomObject({ group, version: "v2", namespace, plural: "widgets", name: "p" })) as Obj;
     expect(read.spec).toEqual({ replicas: 3, color: "red" });
     expect(read.metadata.resourceVersion).toBe(patched.metadata.resourceVersion);
+  });
+
+  it("a watch on a custom resource in one version sees writes made in the other", async () => {
+    const { group } = await established();
+    const namespace = await newNamespace();
+    const list = (await custom.listNamespacedCustomObject({ group, version: "v1", namespace, plural: "widgets" })) as Obj;
+    const events: Array<[string, string, string]> = [];
+    const controller = await new Watch(kc).watch(
+      `/apis/${group}/v1/namespaces/${namespace}/widgets`,
+      { resourceVersion: list.metadata.resourceVersion },
+      (type, obj: Obj) => events.push([type, obj.apiVersion, obj.metadata.name]),
+      () => {},
+    );
+    try {
+      await custom.createNamespacedCustomObject({ group, version: "v2", namespace, plural: "widgets", body: widget(`${group}/v2`, "w") });
+      await custom.deleteNamespacedCustomObject({ group, version: "v2", namespace, plural: "widgets", name: "w" });
+      await eventually("DELETED", async () => (events.length >= 2 ? true : undefined));
+      expect(events).toEqual([
+        ["ADDED", `${group}/v1`, "w"],
+        ["DELETED", `${group}/v1`, "w"],
+      ]);
+    } finally {
+      controller.abort();
+    }
   });
 
   it("deleting the CRD deletes its custom resources, then the resource path is 404 and the group leaves discovery", async () => {

@@ -229,6 +229,41 @@ describe.each(personas)("watch on %s (tls: %s)", (version, tls) => {
     expect(w.events.map((e) => e.type)).toEqual(["ADDED"]);
   });
 
+  it("a watch across all namespaces sees writes in each of them", async () => {
+    const ns1 = await k.namespace();
+    const ns2 = await k.namespace();
+    const list = await k.core.listConfigMapForAllNamespaces({});
+    const marker = `m${randomBytes(3).toString("hex")}`;
+    const w = await k.watch("/api/v1/configmaps", { resourceVersion: list.metadata!.resourceVersion, labelSelector: `marker=${marker}` });
+    await k.core.createNamespacedConfigMap({ namespace: ns1, body: { metadata: { name: "a", labels: { marker } } } });
+    await k.core.createNamespacedConfigMap({ namespace: ns2, body: { metadata: { name: "b", labels: { marker } } } });
+    const events = await w.waitFor((es) => es.length >= 2);
+    expect(events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)).toEqual([`ADDED ${ns1}/a`, `ADDED ${ns2}/b`]);
+  });
+
+  it("resourceVersion=0 starts with the current state, then follows changes", async () => {
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "old" } } });
+    const w = await k.watch(`/api/v1/namespaces/${namespace}/configmaps`, { resourceVersion: "0" });
+    await w.waitFor((es) => es.length >= 1);
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "new" } } });
+    const events = await w.waitFor((es) => es.length >= 2);
+    expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
+      ["ADDED", "old"],
+      ["ADDED", "new"],
+    ]);
+  });
+
+  it("timeoutSeconds ends the watch and client-node's done callback fires", async () => {
+    const namespace = await k.namespace();
+    const list = await k.core.listNamespacedConfigMap({ namespace });
+    const started = Date.now();
+    const w = await k.watch(`/api/v1/namespaces/${namespace}/configmaps`, { resourceVersion: list.metadata!.resourceVersion, timeoutSeconds: 1 });
+    await w.waitFor(() => w.ended !== undefined, 4000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(w.events).toEqual([]);
+  });
+
   it("an informer sees add, update and delete and keeps its cache", async () => {
     const namespace = await k.namespace();
     await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "existing" } } });

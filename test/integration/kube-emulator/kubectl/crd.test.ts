@@ -89,8 +89,9 @@ describe.each(matrix)("CRDs through kubectl against $version over $transport", (
       expect.objectContaining({ type: "Established", status: "True" }),
     ]));
 
-    expect((await k(["api-resources", `--api-group=${group}`, "-o", "name"])).trim()).toBe(crdName);
-    expect((await k(["api-versions"])).split("\n")).toEqual(expect.arrayContaining([`${group}/v1`, `${group}/v1beta1`]));
+    const [resources, versions] = await Promise.all([k(["api-resources", `--api-group=${group}`, "-o", "name"]), k(["api-versions"])]);
+    expect(resources.trim()).toBe(crdName);
+    expect(versions.split("\n")).toEqual(expect.arrayContaining([`${group}/v1`, `${group}/v1beta1`]));
 
     const widget = (name: string, size: number) => ({ apiVersion: `${group}/v1`, kind: "Widget", metadata: { name, namespace: ns, labels: { size: String(size) } }, spec: { size, color: "red" } });
     const created = await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [widget("w1", 1), widget("w2", 2)] }));
@@ -112,34 +113,40 @@ describe.each(matrix)("CRDs through kubectl against $version over $transport", (
     expect(plural).toMatch(/^w1\s/m);
     expect(plural).toMatch(/^w2\s/m);
 
-    // Writes through the other version, a label selector, merge patch and label on a CR.
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: `${group}/v1beta1`, kind: "Widget", metadata: { name: "w3", namespace: ns }, spec: { size: 3 } }));
-    expect((await getJson(["-n", ns, "get", `widgets.v1.${group}`, "w3"])).apiVersion).toBe(`${group}/v1`);
-    expect((await getJson<List>(["-n", ns, "get", "widgets", "-l", "size in (2,3)"])).items.map((i) => i.metadata.name)).toEqual(["w2"]);
-    await k(["-n", ns, "patch", "widget", "w1", "--type", "merge", "-p", '{"spec":{"color":"blue"}}']);
-    await k(["-n", ns, "label", "widget", "w1", "tier=gold"]);
-    const patched = await getJson(["-n", ns, "get", "widget", "w1"]);
+    // Writes through the other version; merge patch and label on a CR; client-side apply
+    // on a CR (JSON merge patch, three-way), where a removed field goes.
+    await Promise.all([
+      k(["apply", "-f", "-"], JSON.stringify({ apiVersion: `${group}/v1beta1`, kind: "Widget", metadata: { name: "w3", namespace: ns }, spec: { size: 3 } })),
+      k(["-n", ns, "patch", "widget", "w1", "--type", "merge", "-p", '{"spec":{"color":"blue"}}']).then(() => k(["-n", ns, "label", "widget", "w1", "tier=gold"])),
+      k(["apply", "-f", "-"], JSON.stringify({ ...widget("w2", 2), spec: { size: 20 } })),
+    ]);
+    const [w3, selected, patched, w2] = await Promise.all([
+      getJson(["-n", ns, "get", `widgets.v1.${group}`, "w3"]),
+      getJson<List>(["-n", ns, "get", "widgets", "-l", "size in (2,3)"]),
+      getJson(["-n", ns, "get", "widget", "w1"]),
+      getJson(["-n", ns, "get", "widget", "w2"]),
+    ]);
+    expect(w3.apiVersion).toBe(`${group}/v1`);
+    expect(w3.spec).toEqual({ size: 3 });
+    expect(selected.items.map((i) => i.metadata.name)).toEqual(["w2"]);
     expect(patched.spec).toEqual({ size: 1, color: "blue" });
     expect(patched.metadata.labels).toEqual({ size: "1", tier: "gold" });
-    // Client-side apply on a CR (JSON merge patch, three-way): a removed field goes.
-    await k(["apply", "-f", "-"], JSON.stringify({ ...widget("w2", 2), spec: { size: 20 } }));
-    expect((await getJson(["-n", ns, "get", "widget", "w2"])).spec).toEqual({ size: 20 });
+    expect(w2.spec).toEqual({ size: 20 });
 
     // Deleting the CRD deletes the custom resources and stops serving the resource.
     expect(await k(["delete", "crd", crdName, "--timeout=30s"])).toContain(`customresourcedefinition.apiextensions.k8s.io "${crdName}" deleted`);
-    const gone = await kr(["-n", ns, "get", "widgets"]);
+    const [gone, goneV, versionsAfter] = await Promise.all([kr(["-n", ns, "get", "widgets"]), kr(["-n", ns, "get", `widgets.v1.${group}`, "w1"]), k(["api-versions"])]);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toMatch(/the server doesn't have a resource type "widgets"|the server could not find the requested resource/);
-    const goneV = await kr(["-n", ns, "get", `widgets.v1.${group}`, "w1"]);
     expect(goneV.code).not.toBe(0);
-    expect((await k(["api-versions"])).split("\n")).not.toContain(`${group}/v1`);
+    expect(versionsAfter.split("\n")).not.toContain(`${group}/v1`);
 
     // Re-created, the CRD starts empty.
     await k(["apply", "-f", "-"], JSON.stringify(crdV1(group)));
     await k(["wait", "--for", "condition=established", `crd/${crdName}`, "--timeout=20s"]);
     expect((await getJson<List>(["get", "widgets", "--all-namespaces"])).items).toEqual([]);
     await k(["delete", "crd", crdName]);
-  });
+  }, 120_000);
 
   it.concurrent("a cluster-scoped CRD serves its resources without a namespace", async ({ expect }) => {
     // Kind and short name of its own: the tests run side by side, and kubectl resolves

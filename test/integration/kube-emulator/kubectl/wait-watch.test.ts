@@ -52,9 +52,17 @@ function startKubectl(target: KubectlTarget, args: string[]) {
 describe.each(matrix)("kubectl wait and watch against $version over $transport", ({ version, transport }) => {
   let fleet: Fleet;
   let cluster: SandboxCluster;
+  const requests: string[] = [];
 
   beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https" });
+    fleet = await startFleet([version], {
+      tls: transport === "https",
+      // Long enough that a watch which only answers with its first bookmark (see the
+      // "promptly" test) stands out from a slow machine.
+      bookmarkIntervalMs: 60_000,
+      logRequests: true,
+      log: (l) => requests.push(l),
+    });
     cluster = fleet.clusters[0]!;
     // Fill kubectl's discovery cache once, before the tests run side by side.
     await kubectlOk(cluster, ["api-resources", "-o", "name"]);
@@ -70,13 +78,26 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
     await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
     return name;
   };
+  /**
+   * Resolves once the emulator has answered a request (after index `from` of the log)
+   * containing every fragment: kubectl's informers list before they watch from the
+   * list's resourceVersion, so once the list is answered no later change can be missed.
+   */
+  const answered = async (from: number, ...fragments: string[]): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while (!requests.slice(from).some((l) => fragments.every((f) => l.includes(f)))) {
+      if (Date.now() > deadline) throw new Error(`no request with ${fragments.join(" … ")} answered; log: ${requests.slice(from).join("\n")}`);
+      await sleep(50);
+    }
+  };
   const configMap = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...extra }, data: {} });
 
   it.concurrent("kubectl wait --for=delete returns once the object is deleted concurrently", async ({ expect }) => {
     const ns = await namespace("wait-delete");
     await k(["-n", ns, "apply", "-f", "-"], configMap("doomed"));
+    const mark = requests.length;
     const waiting = kr(["-n", ns, "wait", "--for=delete", "configmap/doomed", "--timeout=30s"]);
-    await sleep(1500);
+    await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps?`, "fieldSelector=metadata.name%3Ddoomed");
     await k(["-n", ns, "delete", "configmap", "doomed", "--wait=false"]);
     const result = await waiting;
     expect(result.stderr).toBe("");
@@ -93,8 +114,9 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
       const early = await kr(["-n", ns, "wait", "--for=delete", "configmap/held", "--timeout=1s"]);
       expect(early.code).not.toBe(0);
       expect(early.stderr).toContain("timed out waiting for the condition");
+      const mark = requests.length;
       const waiting = kr(["-n", ns, "wait", "--for=delete", "configmap/held", "--timeout=30s"]);
-      await sleep(1000);
+      await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps?`, "fieldSelector=metadata.name%3Dheld");
       await k(["-n", ns, "patch", "configmap", "held", "--type=json", "-p", '[{"op":"remove","path":"/metadata/finalizers"}]']);
       const result = await waiting;
       expect(result.code).toBe(0);
@@ -105,11 +127,11 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
   it.concurrent("kubectl wait --for=jsonpath='{.metadata.labels.x}'=y after a label set in the background", async ({ expect }) => {
     const ns = await namespace("wait-jsonpath");
     await k(["-n", ns, "apply", "-f", "-"], configMap("flagged"));
+    const mark = requests.length;
     const waiting = kr(["-n", ns, "wait", "--for=jsonpath={.metadata.labels.x}=y", "configmap/flagged", "--timeout=30s"]);
-    await sleep(1000);
+    await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps?`, "fieldSelector=metadata.name%3Dflagged");
     // A different value first: must not satisfy the wait.
     await k(["-n", ns, "label", "configmap", "flagged", "x=n"]);
-    await sleep(500);
     await k(["-n", ns, "label", "configmap", "flagged", "x=y", "--overwrite"]);
     const result = await waiting;
     expect(result.stderr).toBe("");
@@ -122,10 +144,10 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
     it.concurrent("kubectl wait over a label selector waits for every match", async ({ expect }) => {
       const ns = await namespace("wait-selector");
       await k(["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: ["a", "b"].map((n) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: n, labels: { batch: "one" } }, data: { ready: "no" } })) }));
+      const mark = requests.length;
       const waiting = kr(["-n", ns, "wait", "--for=jsonpath={.data.ready}=yes", "configmap", "-l", "batch=one", "--timeout=30s"]);
-      await sleep(1000);
+      await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps?`, "fieldSelector=metadata.name%3Da");
       await k(["-n", ns, "patch", "configmap", "a", "--type=merge", "-p", '{"data":{"ready":"yes"}}']);
-      await sleep(500);
       await k(["-n", ns, "patch", "configmap", "b", "--type=merge", "-p", '{"data":{"ready":"yes"}}']);
       const result = await waiting;
       expect(result.code).toBe(0);
@@ -142,8 +164,9 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
       metadata: { name: "web" },
       spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.25" }] } } },
     }));
+    const mark = requests.length;
     const waiting = kr(["-n", ns, "wait", "--for=condition=Available", "deployment/web", "--timeout=30s"]);
-    await sleep(1000);
+    await answered(mark, `GET /apis/apps/v1/namespaces/${ns}/deployments?`, "fieldSelector=metadata.name%3Dweb");
     const status = { status: { replicas: 1, readyReplicas: 1, availableReplicas: 1, conditions: [{ type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }] } };
     await k(["-n", ns, "patch", "deployment", "web", "--subresource=status", "--type=merge", "-p", JSON.stringify(status)]);
     const result = await waiting;
@@ -166,8 +189,9 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
       const out = await k(["-n", ns, "wait", "--for=jsonpath={.metadata.labels.x}=y", "configmap/ready", "--timeout=30s"]);
       const elapsed = Date.now() - started;
       expect(out).toContain("configmap/ready condition met");
-      // Against a real API server this takes well under a second; 10 s would be a bookmark.
-      expect(elapsed).toBeLessThan(5000);
+      // Against a real API server this takes well under a second. If the watch sent its
+      // headers only with the first event, kubectl would sit until the first bookmark (60 s).
+      expect(elapsed).toBeLessThan(20_000);
     });
   }
 
@@ -196,9 +220,11 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
       const ns = await namespace("watch-only");
       await k(["-n", ns, "apply", "-f", "-"], configMap("watched"));
       await k(["-n", ns, "apply", "-f", "-"], configMap("other"));
+      const mark = requests.length;
       const watch = startKubectl(cluster, ["-n", ns, "get", "configmap", "watched", "--watch-only", "-o", "jsonpath={.metadata.name}={.metadata.labels.step}{\"\\n\"}"]);
       try {
-        await sleep(1500);
+        // kubectl reads the object for its resourceVersion, then watches from there.
+        await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps/watched `);
         await k(["-n", ns, "label", "configmap", "other", "step=1"]);
         await k(["-n", ns, "label", "configmap", "watched", "step=2"]);
         await watch.until(/^watched=2$/m);

@@ -92,6 +92,11 @@ export class ObjectService {
   create(info: ResourceInfo, namespace: string | undefined, body: unknown, options: WriteOptions = {}): KubeObject {
     const incoming = this.checkBody(info, namespace, body);
     const meta = incoming.metadata;
+    // The etcd3 store refuses a create that names a resourceVersion (one that is not a
+    // number slips through, as upstream); restores must strip it.
+    if (meta.resourceVersion && /^\d+$/.test(meta.resourceVersion)) {
+      throw new StatusError(500, "", "resourceVersion should not be set on objects to be created");
+    }
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (info.namespaced) this.checkNamespaceWritable(info, meta.namespace!, meta.name);
     let stored = this.versioning.toStorage(incoming, info);
@@ -221,6 +226,7 @@ export class ObjectService {
     }
     if (obj.metadata === undefined) obj.metadata = {};
     if (!isJsonObject(obj.metadata)) throw badRequest(`metadata must be an object, got ${JSON.stringify(obj.metadata)}`);
+    delete obj.metadata.selfLink;
     if (info.namespaced) {
       const bodyNs = obj.metadata.namespace;
       if (bodyNs && namespace && bodyNs !== namespace) {

@@ -17,8 +17,9 @@ export class Versioning {
   fromStorage(obj: KubeObject, info: ResourceInfo): KubeObject {
     const out = this.convert(obj, { group: info.group, version: info.version, kind: info.kind });
     // Ingress paths gained pathType in 1.18; older servers never return it.
-    if (info.storageKey === "networking.k8s.io/ingresses" && this.minor < 18) return withoutPathType(out);
-    return out;
+    const shown = info.storageKey === "networking.k8s.io/ingresses" && this.minor < 18 ? withoutPathType(out) : out;
+    // Servers before 1.20 filled in metadata.selfLink (RemoveSelfLink went on by default in 1.20).
+    return this.minor < 20 ? withSelfLink(shown, info) : shown;
   }
 
   private convert(obj: KubeObject, to: { group: string; version: string; kind: string }): KubeObject {
@@ -35,4 +36,10 @@ function withoutPathType(obj: KubeObject): KubeObject {
   const copy = structuredClone(obj);
   for (const rule of (copy.spec as typeof spec).rules ?? []) for (const path of rule.http?.paths ?? []) delete path.pathType;
   return copy;
+}
+
+function withSelfLink(obj: KubeObject, info: ResourceInfo): KubeObject {
+  const root = info.group === "" ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+  const ns = info.namespaced && obj.metadata.namespace ? `/namespaces/${obj.metadata.namespace}` : "";
+  return { ...obj, metadata: { ...obj.metadata, selfLink: `${root}${ns}/${info.resource}/${obj.metadata.name ?? ""}` } };
 }

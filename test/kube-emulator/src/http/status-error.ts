@@ -15,7 +15,9 @@ export type StatusReason =
   | "UnsupportedMediaType"
   | "RequestEntityTooLarge"
   | "Expired"
-  | "InternalError";
+  | "InternalError"
+  /** Some server errors carry no reason at all. */
+  | "";
 
 export interface StatusCause {
   reason?: string;
@@ -52,7 +54,7 @@ export class StatusError extends Error {
       metadata: {},
       status: "Failure",
       message: this.message,
-      reason: this.reason,
+      ...(this.reason ? { reason: this.reason } : {}),
       code: this.code,
     };
     if (this.details) status.details = this.details as unknown as JsonObject;

@@ -11,7 +11,7 @@ import { badRequest, StatusError } from "../status-error.js";
 import { notFoundPath } from "./discovery.js";
 import { toScale, updateScale } from "./scale.js";
 import { serveWatch } from "./watch.js";
-import { serializeList } from "./serialize-list.js";
+import { collectionPath, serializeList } from "./serialize-list.js";
 import { supportedPatchTypes, unsupportedPatchType } from "../../patch/index.js";
 
 export interface ResourceHandlerContext {
@@ -82,7 +82,7 @@ export async function handleResource(
           filter: service.filterFor(info, q.get("labelSelector") ?? undefined, q.get("fieldSelector") ?? undefined),
           resourceVersion: q.get("resourceVersion") ?? undefined,
           allowBookmarks: q.get("allowWatchBookmarks") === "true",
-          sendInitialEvents: q.get("sendInitialEvents") === "true",
+          sendInitialEvents: sendInitialEvents(q, service.minor),
           timeoutSeconds: timeout ? Number(timeout) : undefined,
           bookmarkIntervalMs: ctx.bookmarkIntervalMs,
         });
@@ -94,7 +94,7 @@ export async function handleResource(
         limit: parseLimit(q.get("limit")),
         continue: q.get("continue") ?? undefined,
       });
-      sendJson(res, 200, serializeList(info, page));
+      sendJson(res, 200, serializeList(info, page, { typedItems: !service.isCustomResource(info), selfLink: service.minor < 20 ? collectionPath(info, ns) : undefined }));
       return;
     }
     if (method === "POST") {
@@ -110,7 +110,7 @@ export async function handleResource(
         { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined },
         parseDeleteOptions(body, q),
       );
-      sendJson(res, 200, serializeList(info, { items: deleted, resourceVersion: String(service.store.resourceVersion) }));
+      sendJson(res, 200, serializeList(info, { items: deleted, resourceVersion: String(service.store.resourceVersion) }, { typedItems: !service.isCustomResource(info) }));
       return;
     }
     throw methodNotAllowed(method);
@@ -172,6 +172,22 @@ function deletedStatus(info: ResourceInfo, obj: KubeObject): JsonObject {
     status: "Success",
     details: { name: obj.metadata.name ?? "", ...(info.group ? { group: info.group } : {}), kind: info.resource, uid: obj.metadata.uid ?? "" },
   };
+}
+
+/**
+ * Streaming lists (WatchList): unknown before 1.27, so ignored there; alpha and off by
+ * default in 1.27-1.31, where asking for it is refused.
+ */
+function sendInitialEvents(q: URLSearchParams, minor: number): boolean {
+  if (!q.has("sendInitialEvents") || minor < 27) return false;
+  if (minor < 32) {
+    throw new StatusError(422, "Invalid", `ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled`, {
+      group: "meta.k8s.io",
+      kind: "ListOptions",
+      causes: [{ reason: "FieldValueForbidden", message: "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled", field: "sendInitialEvents" }],
+    });
+  }
+  return q.get("sendInitialEvents") === "true";
 }
 
 function isServedSubresource(info: ResourceInfo, sub: string): boolean {

@@ -4,23 +4,36 @@ import { formatGroupVersion, type KubeObject, type ResourceInfo } from "../../ap
 // list that returns it; this keeps full lists of 100k objects cheap.
 const serialized = new WeakMap<KubeObject, string>();
 
-function toJson(obj: KubeObject): string {
+/**
+ * Items of a built-in type's list carry no apiVersion/kind (the encoder sets TypeMeta on
+ * the list only); custom resource lists are unstructured and keep them on every item.
+ */
+function toItemJson(obj: KubeObject, typed: boolean): string {
+  if (!typed) return JSON.stringify(obj);
   let text = serialized.get(obj);
   if (text === undefined) {
-    text = JSON.stringify(obj);
+    const { apiVersion: _a, kind: _k, ...rest } = obj;
+    text = JSON.stringify(rest);
     serialized.set(obj, text);
   }
   return text;
+}
+
+/** The URL path of a resource's collection, as selfLink carried it before 1.20. */
+export function collectionPath(info: ResourceInfo, namespace: string | undefined): string {
+  const root = info.group === "" ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+  return info.namespaced && namespace ? `${root}/namespaces/${namespace}/${info.resource}` : `${root}/${info.resource}`;
 }
 
 /** The `<Kind>List` body of a list response, serialized. */
 export function serializeList(
   info: ResourceInfo,
   page: { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number },
+  options: { typedItems: boolean; selfLink?: string },
 ): string {
-  const metadata: Record<string, string | number> = { resourceVersion: page.resourceVersion };
+  const metadata: Record<string, string | number> = options.selfLink ? { selfLink: options.selfLink, resourceVersion: page.resourceVersion } : { resourceVersion: page.resourceVersion };
   if (page.continue) metadata.continue = page.continue;
   if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
   const head = JSON.stringify({ kind: `${info.kind}List`, apiVersion: formatGroupVersion(info), metadata });
-  return `${head.slice(0, -1)},"items":[${page.items.map(toJson).join(",")}]}`;
+  return `${head.slice(0, -1)},"items":[${page.items.map((item) => toItemJson(item, options.typedItems)).join(",")}]}`;
 }

@@ -52,7 +52,14 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, service: O
     else if (now && before) type = "MODIFIED";
     else if (now) type = "ADDED";
     else if (before) type = "DELETED";
-    if (type) emit(type, service.versioning.fromStorage(event.object, info) as JsonObject);
+    if (!type) return;
+    // An object that leaves the selector is reported as it was (still matching), stamped
+    // with the resourceVersion of the change, as the watch cache does.
+    const shown =
+      type === "DELETED" && event.type === "MODIFIED" && event.previous
+        ? { ...event.previous, metadata: { ...event.previous.metadata, resourceVersion: String(event.resourceVersion) } }
+        : event.object;
+    emit(type, service.versioning.fromStorage(shown, info) as JsonObject);
   };
 
   const oldest = store.oldestWatchableVersion();
