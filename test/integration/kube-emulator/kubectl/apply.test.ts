@@ -16,7 +16,7 @@ let nsCounter = 0;
 interface Obj {
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string; generation?: number };
   data?: Record<string, string>;
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  spec?: any;
 }
 interface Container {
   name: string;
@@ -167,19 +167,23 @@ data:
       deployment({ image: "shop:1", env: { A: "1" }, labels: { app: "shop" }, replicas: 1 }),
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ssa-config" }, data: { a: "1" } },
     );
+    // Server-side apply is a PATCH with the apply content type and field manager "kubectl";
+    // it creates what does not exist yet (201), which no other patch type does.
+    const ssaPatches = (from: number) =>
+      requests.slice(from).filter((l) => l.startsWith(`PATCH /api/v1/namespaces/${ns}/configmaps/ssa-config?`) && /[?&]fieldManager=kubectl(&|\s)/.test(l) && l.includes("force=false"));
+    let mark = requests.length;
     const out1 = await k(["-n", ns, "apply", "--server-side", "-f", "-"], first);
     expect(out1).toContain("deployment.apps/shop serverside-applied");
     expect(out1).toContain("configmap/ssa-config serverside-applied");
-    const mark = requests.length;
+    expect(ssaPatches(mark).map((l) => l.split(" ").at(-1))).toEqual(["201"]);
+    mark = requests.length;
     const second = list(
       deployment({ image: "shop:2", env: { A: "1", B: "2" }, labels: { app: "shop", tier: "web" }, replicas: 4 }),
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ssa-config" }, data: { a: "2", b: "3" } },
     );
     const out2 = await k(["-n", ns, "apply", "--server-side", "-f", "-"], second);
     expect(out2).toContain("deployment.apps/shop serverside-applied");
-    // Server-side apply is a PATCH with the apply content type, with the field manager.
-    const patches = requests.slice(mark).filter((l) => l.startsWith("PATCH "));
-    expect(patches.some((l) => l.includes(`/namespaces/${ns}/configmaps/ssa-config?`) && l.includes("fieldManager=kubectl") && l.endsWith(" 200"))).toBe(true);
+    expect(ssaPatches(mark).map((l) => l.split(" ").at(-1))).toEqual(["200"]);
 
     const d = await getJson(["-n", ns, "get", "deployment", "shop"]);
     expect(d.spec.replicas).toBe(4);

@@ -9,7 +9,6 @@ const matrix = [
   { version: "1.30", transport: "https" },
 ] as const;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; status?: any };
 type List = { items: Obj[] };
 

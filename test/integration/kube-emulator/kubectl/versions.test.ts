@@ -5,7 +5,6 @@ import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/sr
 import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
 
 let nsCounter = 0;
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any };
 
 function useCluster(version: string, options: { tls: boolean; legacyApis?: boolean }) {
