@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 export interface EmulatorProcess {
@@ -94,6 +94,19 @@ export function readMemory(pid: number): MemorySample {
     return Number(m[1]) * 1024;
   };
   return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+/**
+ * Resets a process's VmHWM to its current RSS (Linux clear_refs "5"), so the next reading
+ * is the peak of one phase. Returns false where the kernel does not allow it.
+ */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const clockTicks = 100; // USER_HZ on Linux

@@ -20,6 +20,10 @@ export interface ListOutcome {
   /** Bytes on the wire (response bodies), where the lister sees them. */
   bytes?: number;
   pages: number;
+  /** Filled in by the caller: emulator CPU seconds (user + system, all threads) during the list. */
+  emulatorCpu?: number;
+  /** Filled in by the caller: this process's CPU seconds during the list (in-process listers only). */
+  clientCpu?: number;
 }
 
 class ItemCounter {

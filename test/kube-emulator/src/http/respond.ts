@@ -2,8 +2,8 @@ import type { ServerResponse } from "node:http";
 import type { JsonObject } from "../api-types.js";
 import { StatusError } from "./status-error.js";
 
-export function sendJson(res: ServerResponse, code: number, body: JsonObject | string): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+export function sendJson(res: ServerResponse, code: number, body: JsonObject | string | Buffer): void {
+  const text = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   res.writeHead(code, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,22 +1,26 @@
 import { formatGroupVersion, type KubeObject, type ResourceInfo } from "../../api-types.js";
 
 // Stored objects never change in place, so each one's JSON can be reused by every
-// list that returns it; this keeps full lists of 100k objects cheap.
-const serialized = new WeakMap<KubeObject, string>();
+// list that returns it; this keeps full lists of 100k objects cheap. The cache holds
+// UTF-8 bytes, not strings: a list body is then one copy of cached bytes, with no joined
+// string to flatten, measure (Buffer.byteLength) and encode again on the way to the socket.
+const serialized = new WeakMap<KubeObject, Buffer>();
+const comma = Buffer.from(",");
+const tail = Buffer.from("]}");
 
 /**
  * Items of a built-in type's list carry no apiVersion/kind (the encoder sets TypeMeta on
  * the list only); custom resource lists are unstructured and keep them on every item.
  */
-function toItemJson(obj: KubeObject, typed: boolean): string {
-  if (!typed) return JSON.stringify(obj);
-  let text = serialized.get(obj);
-  if (text === undefined) {
+function toItemJson(obj: KubeObject, typed: boolean): Buffer {
+  if (!typed) return Buffer.from(JSON.stringify(obj));
+  let bytes = serialized.get(obj);
+  if (bytes === undefined) {
     const { apiVersion: _a, kind: _k, ...rest } = obj;
-    text = JSON.stringify(rest);
-    serialized.set(obj, text);
+    bytes = Buffer.from(JSON.stringify(rest));
+    serialized.set(obj, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /** The URL path of a resource's collection, as selfLink carried it before 1.20. */
@@ -30,10 +34,16 @@ export function serializeList(
   info: ResourceInfo,
   page: { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number },
   options: { typedItems: boolean; selfLink?: string },
-): string {
+): Buffer {
   const metadata: Record<string, string | number> = options.selfLink ? { selfLink: options.selfLink, resourceVersion: page.resourceVersion } : { resourceVersion: page.resourceVersion };
   if (page.continue) metadata.continue = page.continue;
   if (page.remainingItemCount !== undefined) metadata.remainingItemCount = page.remainingItemCount;
   const head = JSON.stringify({ kind: `${info.kind}List`, apiVersion: formatGroupVersion(info), metadata });
-  return `${head.slice(0, -1)},"items":[${page.items.map((item) => toItemJson(item, options.typedItems)).join(",")}]}`;
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+  page.items.forEach((item, i) => {
+    if (i > 0) parts.push(comma);
+    parts.push(toItemJson(item, options.typedItems));
+  });
+  parts.push(tail);
+  return Buffer.concat(parts);
 }

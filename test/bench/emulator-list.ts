@@ -1,0 +1,424 @@
+// Benchmark: how fast the Kubernetes API emulator lists 100,000 objects, and how much memory
+// it needs to hold them. Run: npx tsx test/bench/emulator-list.ts [--objects N] [--namespaces N]
+// (`npm run bench` runs it). See BENCHMARKS.md for the figures and --help for the options.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { KubeConfig } from "@kubernetes/client-node";
+import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess, type MemorySample } from "./emulator-list/emulator-process.js";
+import { makeTarget, request, runPool, type HttpTarget } from "./emulator-list/http.js";
+import { clientNodeListers, clientNodePagedList, kubectlRawList, rawHttpPagedList, type ListOutcome } from "./emulator-list/listers.js";
+import { benchKinds, benchLabel, benchLabelValue, namespaceBody, namespaceName, perKindCounts, planObjects } from "./emulator-list/objects.js";
+import { fmtInt, fmtMiB, fmtPct, fmtSec, GiB, median, table } from "./emulator-list/report.js";
+
+const targetRate = 20_000; // objects/s listed
+const targetRss = 1.5 * GiB; // emulator peak RSS at 100k objects
+
+const usage = `Usage: npx tsx test/bench/emulator-list.ts [options]
+
+  --objects N        objects to create, split evenly over ConfigMaps, Secrets, Deployments, Services (100000)
+  --namespaces N     namespaces to spread them over (1000)
+  --runs N           counted runs of each list, after one warm-up run (5)
+  --limit N          page size of the paginated lists (500)
+  --concurrency N    concurrent POSTs while loading (16)
+  --methods LIST     which lists to time, comma-separated: kubectl,client-node,http (all)
+  --k8s-version V    persona of the emulator (1.30)
+  --cpu-prof DIR     run the emulator under node --cpu-prof, writing its profile into DIR
+  --emulator-cli F   the emulator's cli.js to run, to compare builds (test/kube-emulator/dist/cli.js)
+  --json             print the results as JSON instead of tables
+  -h, --help         this text
+
+Progress goes to stderr. Exits 1 if any list returns other than the objects created.`;
+
+const { values: args } = parseArgs({
+  options: {
+    objects: { type: "string", default: "100000" },
+    namespaces: { type: "string", default: "1000" },
+    runs: { type: "string", default: "5" },
+    limit: { type: "string", default: "500" },
+    concurrency: { type: "string", default: "16" },
+    methods: { type: "string", default: "kubectl,client-node,http" },
+    "k8s-version": { type: "string", default: "1.30" },
+    "cpu-prof": { type: "string" },
+    "emulator-cli": { type: "string" },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`--${name} must be a positive integer, got "${text}"\n${usage}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const totalObjects = positive("objects", args.objects);
+const namespaceCount = positive("namespaces", args.namespaces);
+const runs = positive("runs", args.runs);
+const pageLimit = positive("limit", args.limit);
+const concurrency = positive("concurrency", args.concurrency);
+const methodNames = ["kubectl", "client-node", "http"] as const;
+type MethodName = (typeof methodNames)[number];
+const methods = args.methods.split(",").map((m) => m.trim()) as MethodName[];
+for (const m of methods) {
+  if (!methodNames.includes(m)) {
+    process.stderr.write(`--methods: unknown "${m}" (kubectl, client-node, http)\n`);
+    process.exit(2);
+  }
+}
+const kubectlPath = process.env.LIFEBOAT_KUBECTL ?? "kubectl";
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const cliPath = path.resolve(args["emulator-cli"] ?? path.join(repoRoot, "test/kube-emulator/dist/cli.js"));
+
+const log = (line: string): void => void process.stderr.write(`[emulator-list] ${line}\n`);
+
+interface ListRow {
+  method: string;
+  kind: string;
+  objects: number;
+  pages: number;
+  runs: number;
+  seconds: { median: number; min: number; max: number; first: number };
+  objectsPerSecond: number;
+  bytesPerObject?: number;
+  /** Emulator CPU seconds per wall second over the counted runs (1.0 = one core busy). */
+  emulatorCpu: number;
+  /** Objects listed per emulator CPU second: the rate if the emulator were the only limit, on one core. */
+  emulatorBoundRate: number;
+  /** This process's CPU seconds per wall second over the counted runs (the client, for in-process listers). */
+  clientCpu?: number;
+  pass: boolean;
+}
+
+function kubectlVersion(): string {
+  const out = spawnSync(kubectlPath, ["version", "--client", "-o", "json"], { encoding: "utf8" });
+  try {
+    return (JSON.parse(out.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(path.join(os.tmpdir(), "lifeboat-bench-"));
+  const kubeconfigPath = path.join(work, "kubeconfig.yaml");
+  const cacheDir = path.join(work, "kubectl-cache");
+  const nodeFlags = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : [];
+  const counts = perKindCounts(totalObjects);
+  const loadAverageAtStart = os.loadavg();
+
+  log(`starting the emulator (Kubernetes ${args["k8s-version"]}${nodeFlags.length ? ", CPU profiling" : ""})`);
+  const emulator = await startEmulatorProcess({ cliPath, kubeconfigPath, k8sVersion: args["k8s-version"], nodeFlags });
+  const pid = emulator.pid;
+  try {
+    const memStart = readMemory(pid);
+    const phases: PhaseMemory[] = [];
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    const token = kc.getCurrentUser()?.token;
+    const http: HttpTarget = makeTarget(emulator.url, token, concurrency);
+
+    // Objects that exist before the load, such as the default/kubernetes Service.
+    const before: number[] = [];
+    for (const kind of benchKinds) before.push((await fullList(http, kind.listPath)).items);
+
+    // ---- load ----
+    log(`creating ${fmtInt(namespaceCount)} namespaces and ${fmtInt(totalObjects)} objects, ${concurrency} requests in flight`);
+    resetPeak(pid);
+    const cpuLoad0 = readCpuSeconds(pid);
+    const loadStarted = performance.now();
+    const nsIndexes = Array.from({ length: namespaceCount }, (_, i) => i)[Symbol.iterator]();
+    await runPool(nsIndexes, concurrency, async (i) => {
+      const res = await request(http, "POST", "/api/v1/namespaces", namespaceBody(i));
+      if (res.status !== 201) throw new Error(`create namespace ${namespaceName(i)}: ${res.status} ${res.body.toString().slice(0, 500)}`);
+    });
+    const nsSeconds = (performance.now() - loadStarted) / 1000;
+    let created = 0;
+    let bodyBytes = 0;
+    const progress = setInterval(() => log(`  ${fmtInt(created)} objects created`), 5000);
+    const objectsStarted = performance.now();
+    try {
+      await runPool(planObjects(totalObjects, namespaceCount), concurrency, async (o) => {
+        bodyBytes += o.body.length;
+        const res = await request(http, "POST", o.kind.createPath(o.namespace), o.body);
+        if (res.status !== 201) throw new Error(`create ${o.kind.kind} in ${o.namespace}: ${res.status} ${res.body.toString().slice(0, 500)}`);
+        created++;
+      });
+    } finally {
+      clearInterval(progress);
+    }
+    const objectSeconds = (performance.now() - objectsStarted) / 1000;
+    const loadCpu = readCpuSeconds(pid) - cpuLoad0;
+    const memLoaded = readMemory(pid);
+    phases.push({ phase: `load ${fmtInt(created)} objects`, peak: memLoaded.hwm, rssAfter: memLoaded.rss });
+    const load = {
+      namespaces: namespaceCount,
+      namespaceSeconds: nsSeconds,
+      objects: created,
+      objectSeconds,
+      objectsPerSecond: created / objectSeconds,
+      meanRequestBytes: bodyBytes / created,
+      emulatorCpuSeconds: loadCpu,
+      emulatorCpu: loadCpu / (nsSeconds + objectSeconds),
+    };
+    log(`loaded ${fmtInt(created)} objects in ${fmtSec(objectSeconds)} s (${fmtInt(load.objectsPerSecond)} objects/s); emulator RSS ${fmtMiB(memLoaded.rss)}`);
+
+    // Runs one list with the emulator's and this process's CPU accounted to it.
+    const timed = async (list: () => Promise<ListOutcome>, inProcess: boolean): Promise<ListOutcome> => {
+      const cpu0 = readCpuSeconds(pid);
+      const self0 = process.cpuUsage();
+      const outcome = await list();
+      const self = process.cpuUsage(self0);
+      outcome.emulatorCpu = readCpuSeconds(pid) - cpu0;
+      // Includes the count checks after the clock stopped: a small overstatement.
+      if (inProcess) outcome.clientCpu = (self.user + self.system) / 1e6;
+      return outcome;
+    };
+
+    // ---- the first full list of each kind after the load: nothing serialized yet ----
+    const rows: ListRow[] = [];
+    const expected: number[] = [];
+    const cold: ListOutcome[] = [];
+    const coldLabel = "HTTP GET full list, first after load";
+    resetPeak(pid);
+    for (const [k, kind] of benchKinds.entries()) {
+      const outcome = await timed(() => fullList(http, kind.listPath), false);
+      check(`first GET ${kind.listPath}`, outcome, counts[k]!, before[k]! + counts[k]!);
+      expected.push(outcome.items);
+      cold.push(outcome);
+      rows.push(row(coldLabel, kind.kind, [outcome], outcome));
+    }
+    rows.push(allKindsRow(coldLabel, [cold], cold));
+    phases.push(phaseMemory(pid, "first full lists"));
+
+    // ---- timed lists ----
+    const listers = clientNodeListers(kc);
+    const measure: Record<MethodName, { label: string; run: (k: number) => Promise<ListOutcome>; inProcess: boolean }> = {
+      kubectl: {
+        label: "kubectl get --raw (full list)",
+        run: (k) => kubectlRawList(kubectlPath, kubeconfigPath, cacheDir, benchKinds[k]!.listPath),
+        inProcess: false,
+      },
+      "client-node": {
+        label: `client-node list*ForAllNamespaces, limit ${pageLimit}`,
+        run: (k) => clientNodePagedList(listers[benchKinds[k]!.kind], pageLimit, `client-node ${benchKinds[k]!.kind}`),
+        inProcess: true,
+      },
+      http: {
+        label: `HTTP GET + JSON.parse, limit ${pageLimit}`,
+        run: (k) => rawHttpPagedList(http, benchKinds[k]!.listPath, pageLimit),
+        inProcess: true,
+      },
+    };
+    for (const name of methods) {
+      const m = measure[name];
+      log(`timing ${m.label}: 1 warm-up + ${runs} runs of each kind`);
+      resetPeak(pid);
+      // byRun[r][k]; run 0 is the warm-up. Runs go over all kinds in turn, as a backup would.
+      const byRun: ListOutcome[][] = [];
+      for (let r = 0; r <= runs; r++) {
+        const outcomes: ListOutcome[] = [];
+        for (let k = 0; k < benchKinds.length; k++) {
+          const outcome = await timed(() => m.run(k), m.inProcess);
+          check(`${m.label} ${benchKinds[k]!.kind}`, outcome, counts[k]!, expected[k]!);
+          outcomes.push(outcome);
+        }
+        byRun.push(outcomes);
+      }
+      const counted = byRun.slice(1);
+      for (let k = 0; k < benchKinds.length; k++) {
+        rows.push(row(m.label, benchKinds[k]!.kind, counted.map((o) => o[k]!), byRun[0]![k]!));
+      }
+      rows.push(allKindsRow(m.label, counted, byRun[0]!));
+      phases.push(phaseMemory(pid, `${name} lists`));
+      log(`  all kinds: ${fmtInt(rows.at(-1)!.objectsPerSecond)} objects/s`);
+    }
+
+    const peak = Math.max(...phases.map((p) => p.peak));
+    const all = rows.filter((r) => r.kind === "all kinds" && r.method !== coldLabel);
+    const result = {
+      command: `npx tsx test/bench/emulator-list.ts --objects ${totalObjects} --namespaces ${namespaceCount}`,
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? "unknown",
+        memoryGiB: Math.round(os.totalmem() / GiB),
+        node: process.version,
+        kubectl: kubectlVersion(),
+        platform: `${os.platform()} ${os.release()}`,
+        loadAverageAtStart,
+        loadAverage: os.loadavg(),
+      },
+      config: { objects: totalObjects, namespaces: namespaceCount, perKind: counts, runs, limit: pageLimit, concurrency, k8sVersion: args["k8s-version"], emulatorCli: path.relative(repoRoot, cliPath) },
+      load,
+      lists: rows,
+      memory: { afterStart: memStart, phases, peak, objectsStored: expected.reduce((a, b) => a + b, 0) },
+      targets: {
+        listRate: { target: targetRate, pass: all.every((r) => r.pass), emulatorBoundPass: all.every((r) => r.emulatorBoundRate >= targetRate) },
+        peakRss: { target: targetRss, value: peak, pass: peak <= targetRss },
+      },
+    };
+    if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(render(result.machine, load, rows, memStart, phases, peak) + verdict(all, peak));
+  } finally {
+    log("stopping the emulator");
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface PhaseMemory {
+  phase: string;
+  /** VmHWM over the phase (reset at its start). */
+  peak: number;
+  /** VmRSS at its end. */
+  rssAfter: number;
+}
+
+function phaseMemory(pid: number, phase: string): PhaseMemory {
+  const m = readMemory(pid);
+  return { phase, peak: m.hwm, rssAfter: m.rss };
+}
+
+/** One unpaginated GET of a cluster-wide list. */
+async function fullList(http: HttpTarget, listPath: string): Promise<ListOutcome> {
+  const started = performance.now();
+  const res = await request(http, "GET", listPath);
+  const seconds = (performance.now() - started) / 1000;
+  if (res.status !== 200) throw new Error(`GET ${listPath}: ${res.status} ${res.body.toString().slice(0, 500)}`);
+  const list = JSON.parse(res.body.toString("utf8")) as { items?: Array<{ metadata?: { labels?: Record<string, string> } }> };
+  const items = list.items ?? [];
+  const labelled = items.filter((i) => i.metadata?.labels?.[benchLabel] === benchLabelValue).length;
+  return { seconds, items: items.length, labelled, bytes: res.body.length, pages: 1 };
+}
+
+function check(what: string, outcome: ListOutcome, created: number, total: number): void {
+  if (outcome.labelled !== created || outcome.items !== total) {
+    throw new Error(
+      `${what}: returned ${outcome.items} objects, ${outcome.labelled} of them the benchmark's; expected ${total} and ${created}`,
+    );
+  }
+}
+
+function row(method: string, kind: string, perRun: ListOutcome[], first: ListOutcome): ListRow {
+  const seconds = perRun.map((o) => o.seconds);
+  const med = median(seconds);
+  const objects = perRun[0]!.items;
+  const bytes = perRun[0]!.bytes;
+  const total = (f: (o: ListOutcome) => number | undefined): number => perRun.reduce((s, o) => s + (f(o) ?? 0), 0);
+  const wall = total((o) => o.seconds);
+  const emulatorCpu = total((o) => o.emulatorCpu);
+  const clientCpu = perRun.every((o) => o.clientCpu !== undefined) ? total((o) => o.clientCpu) : undefined;
+  return {
+    method,
+    kind,
+    objects,
+    pages: perRun[0]!.pages,
+    runs: perRun.length,
+    seconds: { median: med, min: Math.min(...seconds), max: Math.max(...seconds), first: first.seconds },
+    objectsPerSecond: objects / med,
+    bytesPerObject: bytes !== undefined && objects > 0 ? bytes / objects : undefined,
+    emulatorCpu: emulatorCpu / wall,
+    emulatorBoundRate: total((o) => o.items) / emulatorCpu,
+    clientCpu: clientCpu === undefined ? undefined : clientCpu / wall,
+    pass: objects / med >= targetRate,
+  };
+}
+
+/** The four kinds listed one after another, as a backup would: per run the sum of the kinds. */
+function allKindsRow(method: string, counted: ListOutcome[][], warmup: ListOutcome[]): ListRow {
+  const sum = (outcomes: ListOutcome[]): ListOutcome => {
+    const add = (f: (o: ListOutcome) => number | undefined): number => outcomes.reduce((s, o) => s + (f(o) ?? 0), 0);
+    return {
+      seconds: add((o) => o.seconds),
+      items: add((o) => o.items),
+      labelled: add((o) => o.labelled),
+      bytes: outcomes.every((o) => o.bytes !== undefined) ? add((o) => o.bytes) : undefined,
+      pages: add((o) => o.pages),
+      emulatorCpu: add((o) => o.emulatorCpu),
+      clientCpu: outcomes.every((o) => o.clientCpu !== undefined) ? add((o) => o.clientCpu) : undefined,
+    };
+  };
+  return row(method, "all kinds", counted.map(sum), sum(warmup));
+}
+
+function render(
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kubectl: string; loadAverageAtStart: number[]; loadAverage: number[] },
+  load: { namespaces: number; namespaceSeconds: number; objects: number; objectSeconds: number; objectsPerSecond: number; meanRequestBytes: number; emulatorCpu: number },
+  rows: ListRow[],
+  memStart: MemorySample,
+  phases: PhaseMemory[],
+  peak: number,
+): string {
+  const out: string[] = [];
+  out.push(
+    `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, kubectl ${machine.kubectl}; ` +
+      `load average ${machine.loadAverageAtStart[0]!.toFixed(1)} at the start, ${machine.loadAverage[0]!.toFixed(1)} at the end`,
+  );
+  out.push("");
+  out.push(
+    `Load: ${fmtInt(load.namespaces)} namespaces in ${fmtSec(load.namespaceSeconds)} s; ${fmtInt(load.objects)} objects ` +
+      `(mean request body ${fmtInt(load.meanRequestBytes)} B) in ${fmtSec(load.objectSeconds)} s = ` +
+      `${fmtInt(load.objectsPerSecond)} objects/s, ${concurrency} POSTs in flight; emulator CPU ${fmtPct(load.emulatorCpu)}`,
+  );
+  out.push("");
+  out.push(
+    table(
+      ["list", "kind", "objects", "B/object", "first s", "median s (min–max)", "objects/s", "emulator CPU", "objects/emulator CPU-s", "client CPU", `≥ ${fmtInt(targetRate)}/s`],
+      rows.map((r) => [
+        r.method,
+        r.kind,
+        fmtInt(r.objects),
+        r.bytesPerObject === undefined ? "–" : fmtInt(r.bytesPerObject),
+        fmtSec(r.seconds.first),
+        r.runs > 1 ? `${fmtSec(r.seconds.median)} (${fmtSec(r.seconds.min)}–${fmtSec(r.seconds.max)})` : fmtSec(r.seconds.median),
+        fmtInt(r.objectsPerSecond),
+        fmtPct(r.emulatorCpu),
+        fmtInt(r.emulatorBoundRate),
+        fmtPct(r.clientCpu),
+        r.pass ? "PASS" : "FAIL",
+      ]),
+      [false, false, true, true, true, true, true, true, true, true, false],
+    ),
+  );
+  out.push("");
+  out.push(
+    table(
+      ["emulator memory, phase", "peak RSS (VmHWM)", "RSS after", `peak ≤ ${(targetRss / GiB).toFixed(1)} GiB`],
+      [
+        ["after start", "–", fmtMiB(memStart.rss), ""],
+        ...phases.map((p) => [p.phase, fmtMiB(p.peak), fmtMiB(p.rssAfter), p.peak <= targetRss ? "PASS" : "FAIL"]),
+        ["whole run", fmtMiB(peak), "", peak <= targetRss ? "PASS" : "FAIL"],
+      ],
+      [false, true, true, false],
+    ),
+  );
+  out.push("");
+  return `${out.join("\n")}\n`;
+}
+
+/** The targets, judged on the all-kinds rows of the timed lists. */
+function verdict(all: ListRow[], peak: number): string {
+  const rate = all.map((r) => `${r.method.split(" ")[0]} ${fmtInt(r.objectsPerSecond)}/s`).join(", ");
+  const bound = all.map((r) => fmtInt(r.emulatorBoundRate)).join(", ");
+  return (
+    `Target list rate ≥ ${fmtInt(targetRate)} objects/s, all kinds: ${all.every((r) => r.pass) ? "PASS" : "FAIL"} (${rate}); ` +
+    `emulator alone: ${bound} objects per emulator CPU-second ${all.every((r) => r.emulatorBoundRate >= targetRate) ? "(PASS)" : "(FAIL)"}\n` +
+    `Target emulator peak RSS ≤ ${(targetRss / GiB).toFixed(1)} GiB: ${peak <= targetRss ? "PASS" : "FAIL"} (${fmtMiB(peak)})\n`
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[emulator-list] FAILED: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
