@@ -13,10 +13,8 @@ import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess, type Memor
 import { makeTarget, request, runPool, type HttpTarget } from "./emulator-list/http.js";
 import { clientNodeListers, clientNodePagedList, kubectlRawList, rawHttpPagedList, type ListOutcome } from "./emulator-list/listers.js";
 import { benchKinds, benchLabel, benchLabelValue, namespaceBody, namespaceName, perKindCounts, planObjects } from "./emulator-list/objects.js";
-import { fmtInt, fmtMiB, fmtPct, fmtSec, GiB, median, table } from "./emulator-list/report.js";
-
-const targetRate = 20_000; // objects/s listed
-const targetRss = 1.5 * GiB; // emulator peak RSS at 100k objects
+import { fmtInt, fmtMiB, fmtSec, GiB } from "./emulator-list/report.js";
+import { allKindsRow, render, row, targetRate, targetRss, verdict, type ListRow, type PhaseMemory } from "./emulator-list/results.js";
 
 const usage = `Usage: npx tsx test/bench/emulator-list.ts [options]
 
@@ -82,24 +80,6 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const cliPath = path.resolve(args["emulator-cli"] ?? path.join(repoRoot, "test/kube-emulator/dist/cli.js"));
 
 const log = (line: string): void => void process.stderr.write(`[emulator-list] ${line}\n`);
-
-interface ListRow {
-  method: string;
-  kind: string;
-  objects: number;
-  pages: number;
-  runs: number;
-  seconds: { median: number; min: number; max: number; first: number };
-  objectsPerSecond: number;
-  bytesPerObject?: number;
-  /** Emulator CPU seconds per wall second over the counted runs (1.0 = one core busy). */
-  emulatorCpu: number;
-  /** Objects listed per emulator CPU second: the rate if the emulator were the only limit, on one core. */
-  emulatorBoundRate: number;
-  /** This process's CPU seconds per wall second over the counted runs (the client, for in-process listers). */
-  clientCpu?: number;
-  pass: boolean;
-}
 
 function kubectlVersion(): string {
   const out = spawnSync(kubectlPath, ["version", "--client", "-o", "json"], { encoding: "utf8" });
@@ -269,20 +249,12 @@ async function main(): Promise<void> {
       },
     };
     if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else process.stdout.write(render(result.machine, load, rows, memStart, phases, peak) + verdict(all, peak));
+    else process.stdout.write(render(result.machine, { ...load, concurrency }, rows, memStart, phases, peak) + verdict(all, peak));
   } finally {
     log("stopping the emulator");
     await emulator.stop();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-interface PhaseMemory {
-  phase: string;
-  /** VmHWM over the phase (reset at its start). */
-  peak: number;
-  /** VmRSS at its end. */
-  rssAfter: number;
 }
 
 function phaseMemory(pid: number, phase: string): PhaseMemory {
@@ -308,114 +280,6 @@ function check(what: string, outcome: ListOutcome, created: number, total: numbe
       `${what}: returned ${outcome.items} objects, ${outcome.labelled} of them the benchmark's; expected ${total} and ${created}`,
     );
   }
-}
-
-function row(method: string, kind: string, perRun: ListOutcome[], first: ListOutcome): ListRow {
-  const seconds = perRun.map((o) => o.seconds);
-  const med = median(seconds);
-  const objects = perRun[0]!.items;
-  const bytes = perRun[0]!.bytes;
-  const total = (f: (o: ListOutcome) => number | undefined): number => perRun.reduce((s, o) => s + (f(o) ?? 0), 0);
-  const wall = total((o) => o.seconds);
-  const emulatorCpu = total((o) => o.emulatorCpu);
-  const clientCpu = perRun.every((o) => o.clientCpu !== undefined) ? total((o) => o.clientCpu) : undefined;
-  return {
-    method,
-    kind,
-    objects,
-    pages: perRun[0]!.pages,
-    runs: perRun.length,
-    seconds: { median: med, min: Math.min(...seconds), max: Math.max(...seconds), first: first.seconds },
-    objectsPerSecond: objects / med,
-    bytesPerObject: bytes !== undefined && objects > 0 ? bytes / objects : undefined,
-    emulatorCpu: emulatorCpu / wall,
-    emulatorBoundRate: total((o) => o.items) / emulatorCpu,
-    clientCpu: clientCpu === undefined ? undefined : clientCpu / wall,
-    pass: objects / med >= targetRate,
-  };
-}
-
-/** The four kinds listed one after another, as a backup would: per run the sum of the kinds. */
-function allKindsRow(method: string, counted: ListOutcome[][], warmup: ListOutcome[]): ListRow {
-  const sum = (outcomes: ListOutcome[]): ListOutcome => {
-    const add = (f: (o: ListOutcome) => number | undefined): number => outcomes.reduce((s, o) => s + (f(o) ?? 0), 0);
-    return {
-      seconds: add((o) => o.seconds),
-      items: add((o) => o.items),
-      labelled: add((o) => o.labelled),
-      bytes: outcomes.every((o) => o.bytes !== undefined) ? add((o) => o.bytes) : undefined,
-      pages: add((o) => o.pages),
-      emulatorCpu: add((o) => o.emulatorCpu),
-      clientCpu: outcomes.every((o) => o.clientCpu !== undefined) ? add((o) => o.clientCpu) : undefined,
-    };
-  };
-  return row(method, "all kinds", counted.map(sum), sum(warmup));
-}
-
-function render(
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; kubectl: string; loadAverageAtStart: number[]; loadAverage: number[] },
-  load: { namespaces: number; namespaceSeconds: number; objects: number; objectSeconds: number; objectsPerSecond: number; meanRequestBytes: number; emulatorCpu: number },
-  rows: ListRow[],
-  memStart: MemorySample,
-  phases: PhaseMemory[],
-  peak: number,
-): string {
-  const out: string[] = [];
-  out.push(
-    `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, kubectl ${machine.kubectl}; ` +
-      `load average ${machine.loadAverageAtStart[0]!.toFixed(1)} at the start, ${machine.loadAverage[0]!.toFixed(1)} at the end`,
-  );
-  out.push("");
-  out.push(
-    `Load: ${fmtInt(load.namespaces)} namespaces in ${fmtSec(load.namespaceSeconds)} s; ${fmtInt(load.objects)} objects ` +
-      `(mean request body ${fmtInt(load.meanRequestBytes)} B) in ${fmtSec(load.objectSeconds)} s = ` +
-      `${fmtInt(load.objectsPerSecond)} objects/s, ${concurrency} POSTs in flight; emulator CPU ${fmtPct(load.emulatorCpu)}`,
-  );
-  out.push("");
-  out.push(
-    table(
-      ["list", "kind", "objects", "B/object", "first s", "median s (min–max)", "objects/s", "emulator CPU", "objects/emulator CPU-s", "client CPU", `≥ ${fmtInt(targetRate)}/s`],
-      rows.map((r) => [
-        r.method,
-        r.kind,
-        fmtInt(r.objects),
-        r.bytesPerObject === undefined ? "–" : fmtInt(r.bytesPerObject),
-        fmtSec(r.seconds.first),
-        r.runs > 1 ? `${fmtSec(r.seconds.median)} (${fmtSec(r.seconds.min)}–${fmtSec(r.seconds.max)})` : fmtSec(r.seconds.median),
-        fmtInt(r.objectsPerSecond),
-        fmtPct(r.emulatorCpu),
-        fmtInt(r.emulatorBoundRate),
-        fmtPct(r.clientCpu),
-        r.pass ? "PASS" : "FAIL",
-      ]),
-      [false, false, true, true, true, true, true, true, true, true, false],
-    ),
-  );
-  out.push("");
-  out.push(
-    table(
-      ["emulator memory, phase", "peak RSS (VmHWM)", "RSS after", `peak ≤ ${(targetRss / GiB).toFixed(1)} GiB`],
-      [
-        ["after start", "–", fmtMiB(memStart.rss), ""],
-        ...phases.map((p) => [p.phase, fmtMiB(p.peak), fmtMiB(p.rssAfter), p.peak <= targetRss ? "PASS" : "FAIL"]),
-        ["whole run", fmtMiB(peak), "", peak <= targetRss ? "PASS" : "FAIL"],
-      ],
-      [false, true, true, false],
-    ),
-  );
-  out.push("");
-  return `${out.join("\n")}\n`;
-}
-
-/** The targets, judged on the all-kinds rows of the timed lists. */
-function verdict(all: ListRow[], peak: number): string {
-  const rate = all.map((r) => `${r.method.split(" ")[0]} ${fmtInt(r.objectsPerSecond)}/s`).join(", ");
-  const bound = all.map((r) => fmtInt(r.emulatorBoundRate)).join(", ");
-  return (
-    `Target list rate ≥ ${fmtInt(targetRate)} objects/s, all kinds: ${all.every((r) => r.pass) ? "PASS" : "FAIL"} (${rate}); ` +
-    `emulator alone: ${bound} objects per emulator CPU-second ${all.every((r) => r.emulatorBoundRate >= targetRate) ? "(PASS)" : "(FAIL)"}\n` +
-    `Target emulator peak RSS ≤ ${(targetRss / GiB).toFixed(1)} GiB: ${peak <= targetRss ? "PASS" : "FAIL"} (${fmtMiB(peak)})\n`
-  );
 }
 
 main().catch((err: unknown) => {
