@@ -1,17 +1,15 @@
 // kubectl apply: client-side (three-way merge through the last-applied annotation),
 // server-side, server dry-run and diff.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { serial, useKubectlCluster } from "../support/kubectl-session.js";
 
-// Each persona over one transport; transport.test.ts covers the other two pairings.
+// Each persona over one transport; crud and crd take the other two pairings.
 const matrix = [
   { version: "1.16", transport: "https" },
   { version: "1.30", transport: "http" },
 ] as const;
 
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
-let nsCounter = 0;
 
 interface Obj {
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string; generation?: number };
@@ -43,30 +41,8 @@ function deployment(opts: { image: string; env: Record<string, string>; labels: 
 const envOf = (c: Container | undefined) => Object.fromEntries((c?.env ?? []).map((e) => [e.name, e.value]));
 
 describe.each(matrix)("kubectl apply against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-  const requests: string[] = [];
-
-  beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https", logRequests: true, log: (l) => requests.push(l) });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  const k = (args: string[], input?: string) => kubectlOk(cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(cluster, args, input);
-  const getJson = async (args: string[]): Promise<Obj> => JSON.parse(await k([...args, "-o", "json"])) as Obj;
+  const { k, kr, getJson, namespace, requests } = useKubectlCluster<Obj>(version, transport, { logRequests: true });
   const list = (...items: unknown[]) => JSON.stringify({ apiVersion: "v1", kind: "List", items });
-
-  async function namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${++nsCounter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  }
 
   it.concurrent("client-side apply twice: changes land, removed fields go, out-of-band fields stay", async ({ expect }) => {
     const ns = await namespace("apply-csa");
@@ -117,7 +93,7 @@ describe.each(matrix)("kubectl apply against $version over $transport", ({ versi
   });
 
   it.concurrent("client-side apply of a YAML file with a namespace in it", async ({ expect }) => {
-    const ns = `apply-yaml-${++nsCounter}`;
+    const ns = `apply-yaml-${serial()}`;
     const manifest = `apiVersion: v1
 kind: Namespace
 metadata:

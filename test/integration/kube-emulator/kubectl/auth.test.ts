@@ -3,10 +3,11 @@
 // plain HTTP (kubectl sends no token there).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { stringify } from "yaml";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
+import type { Fleet, SandboxCluster } from "../../../harness/src/kube-fleet.js";
 import { kubectl, kubectlOk, type KubectlTarget } from "../../../harness/src/kubectl.js";
+import { useKubectlCluster } from "../support/kubectl-session.js";
 
 /** A kubeconfig for `cluster` with the given user and its own cache dir. */
 async function kubeconfigFor(fleet: Fleet, cluster: SandboxCluster, name: string, user: Record<string, string>): Promise<KubectlTarget> {
@@ -31,25 +32,20 @@ async function kubeconfigFor(fleet: Fleet, cluster: SandboxCluster, name: string
 const unauthorized = /^error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)$/;
 
 describe.each(["1.16", "1.30"])("kubectl authentication against %s over https", (version) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
+  const admin = useKubectlCluster(version, "https", { warmDiscoveryCache: false });
   let wrong: KubectlTarget;
   let basic: KubectlTarget;
   let viewer: KubectlTarget;
 
   beforeAll(async () => {
-    fleet = await startFleet([version], { tls: true });
-    cluster = fleet.clusters[0]!;
+    const { fleet, cluster } = admin;
     wrong = await kubeconfigFor(fleet, cluster, "wrong", { token: "not-the-token" });
     // With no user at all kubectl would prompt for a username on HTTPS before sending
     // anything; basic auth is credentials no server has accepted since 1.19.
     basic = await kubeconfigFor(fleet, cluster, "basic", { username: "admin", password: "secret" });
     viewer = await kubeconfigFor(fleet, cluster, "viewer", { token: cluster.viewerToken });
     await kubectlOk(viewer, ["api-resources", "-o", "name"]);
-    await kubectlOk(cluster, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "visible", namespace: "default" }, data: { a: "b" } }));
-  });
-  afterAll(async () => {
-    await fleet?.stop();
+    await admin.k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "visible", namespace: "default" }, data: { a: "b" } }));
   });
 
   it.concurrent("a wrong token: 401, You must be logged in", async ({ expect }) => {
@@ -100,27 +96,18 @@ describe.each(["1.16", "1.30"])("kubectl authentication against %s over https", 
     expect(ns.stderr).toContain('User "viewer" cannot create resource "namespaces" in API group "" at the cluster scope');
 
     // Nothing changed.
-    const after = JSON.parse(await kubectlOk(cluster, ["get", "configmap", "visible", "-o", "json"]));
+    const after = JSON.parse(await admin.k(["get", "configmap", "visible", "-o", "json"]));
     expect(after.data).toEqual({ a: "b" });
     expect(after.metadata.labels).toBeUndefined();
   });
 });
 
 describe("kubectl over plain HTTP", () => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-
-  beforeAll(async () => {
-    fleet = await startFleet(["1.30"], { tls: false });
-    cluster = fleet.clusters[0]!;
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
+  const plain = useKubectlCluster("1.30", "http", { warmDiscoveryCache: false });
 
   it("acts as the admin whatever token the kubeconfig holds, as the insecure port did", async ({ expect }) => {
     // kubectl never sends a bearer token over plain HTTP, so the token here is irrelevant.
-    const target = await kubeconfigFor(fleet, cluster, "http-garbage", { token: "garbage" });
+    const target = await kubeconfigFor(plain.fleet, plain.cluster, "http-garbage", { token: "garbage" });
     expect(await kubectlOk(target, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "insecure" }, data: {} }))).toContain("configmap/insecure created");
     expect((await kubectlOk(target, ["get", "configmap", "insecure", "-o", "name"])).trim()).toBe("configmap/insecure");
   });

@@ -1,8 +1,7 @@
 // CustomResourceDefinitions through kubectl: apply, wait for Established, custom resources
 // in two versions, and deleting the CRD takes its resources and its API with it.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { serial, useKubectlCluster } from "../support/kubectl-session.js";
 
 const matrix = [
   { version: "1.16", transport: "http" },
@@ -12,7 +11,6 @@ const matrix = [
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; status?: any };
 type List = { items: Obj[] };
 
-let counter = 0;
 const schema = { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } } };
 
 function crdV1(group: string, scope: "Namespaced" | "Cluster" = "Namespaced", kind = "Widget", shortName = "wdg") {
@@ -53,30 +51,10 @@ function crdV1beta1(group: string, scope: "Namespaced" | "Cluster") {
 }
 
 describe.each(matrix)("CRDs through kubectl against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-
-  beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https" });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  const k = (args: string[], input?: string) => kubectlOk(cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(cluster, args, input);
-  const getJson = async <T = Obj>(args: string[]): Promise<T> => JSON.parse(await k([...args, "-o", "json"])) as T;
-  const namespace = async (prefix: string): Promise<string> => {
-    const name = `${prefix}-${++counter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  };
+  const { k, kr, getJson, namespace } = useKubectlCluster<Obj>(version, transport);
 
   it.concurrent("apiextensions v1 CRD with two versions: wait Established, CRs in both versions, delete takes them along", async ({ expect }) => {
-    const group = `v1crd${++counter}.lifeboat.test`;
+    const group = `v1crd${serial()}.lifeboat.test`;
     const crdName = `widgets.${group}`;
     const ns = await namespace("crd-v1");
     expect(await k(["apply", "-f", "-"], JSON.stringify(crdV1(group)))).toContain(`customresourcedefinition.apiextensions.k8s.io/${crdName} created`);
@@ -150,7 +128,7 @@ describe.each(matrix)("CRDs through kubectl against $version over $transport", (
   it.concurrent("a cluster-scoped CRD serves its resources without a namespace", async ({ expect }) => {
     // Kind and short name of its own: the tests run side by side, and kubectl resolves
     // "widgets" across all groups.
-    const group = `cluster${++counter}.lifeboat.test`;
+    const group = `cluster${serial()}.lifeboat.test`;
     const crdName = `sprockets.${group}`;
     await k(["apply", "-f", "-"], JSON.stringify(crdV1(group, "Cluster", "Sprocket", "spr")));
     await k(["wait", "--for=condition=Established", `crd/${crdName}`, "--timeout=20s"]);
@@ -167,7 +145,7 @@ describe.each(matrix)("CRDs through kubectl against $version over $transport", (
 
   if (version === "1.16") {
     it.concurrent("an apiextensions v1beta1 CRD (1.16) serves both versions and reads back as apiextensions v1", async ({ expect }) => {
-      const group = `beta${++counter}.lifeboat.test`;
+      const group = `beta${serial()}.lifeboat.test`;
       const crdName = `gadgets.${group}`;
       const ns = await namespace("crd-v1beta1");
       expect(await k(["apply", "-f", "-"], JSON.stringify(crdV1beta1(group, "Namespaced")))).toContain(`customresourcedefinition.apiextensions.k8s.io/${crdName} created`);
@@ -199,7 +177,7 @@ describe.each(matrix)("CRDs through kubectl against $version over $transport", (
     });
   } else {
     it.concurrent("apiextensions v1beta1 CRDs are not served (1.22+)", async ({ expect }) => {
-      const refused = await kr(["apply", "-f", "-"], JSON.stringify(crdV1beta1(`beta${++counter}.lifeboat.test`, "Namespaced")));
+      const refused = await kr(["apply", "-f", "-"], JSON.stringify(crdV1beta1(`beta${serial()}.lifeboat.test`, "Namespaced")));
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toContain('no matches for kind "CustomResourceDefinition" in version "apiextensions.k8s.io/v1beta1"');
     });

@@ -2,13 +2,12 @@
 // `kubectl create <kind>` generators, get in every output format, describe, label,
 // annotate, patch (merge, JSON, strategic), scale, delete, namespace deletion,
 // selectors and chunked lists.
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { serial, useKubectlCluster } from "../support/kubectl-session.js";
 
-// Each persona over one transport; transport.test.ts covers the other two pairings, and a
-// kubectl call costs about 0.3 s of CPU, so the full cross product would not pay for itself.
+// Each persona over one transport; apply, errors and wait-watch take the other two pairings,
+// and a kubectl call costs about 0.3 s of CPU, so the full cross product would not pay for itself.
 const matrix = [
   { version: "1.16", transport: "http" },
   { version: "1.30", transport: "https" },
@@ -29,7 +28,6 @@ interface List {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let nsCounter = 0;
 
 function deployment(name: string, env: { name: string; value: string }[] = []) {
   return {
@@ -45,30 +43,7 @@ function deployment(name: string, env: { name: string; value: string }[] = []) {
 }
 
 describe.each(matrix)("kubectl CRUD against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-  const requests: string[] = [];
-
-  beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https", logRequests: true, log: (l) => requests.push(l) });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  const k = (args: string[], input?: string) => kubectlOk(cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(cluster, args, input);
-  const getJson = async <T = Obj>(args: string[]): Promise<T> => JSON.parse(await k([...args, "-o", "json"])) as T;
-
-  /** A fresh namespace, made through apply (a JSON body) so that it does not rely on the generators. */
-  async function namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${++nsCounter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  }
+  const { k, kr, getJson, namespace, requests } = useKubectlCluster<Obj>(version, transport, { logRequests: true });
 
   it.concurrent("create -f a multi-document YAML file, then get -o json|yaml|name|wide", async ({ expect }) => {
     const ns = await namespace("crud-create");
@@ -125,7 +100,7 @@ stringData:
   });
 
   it.concurrent("kubectl create namespace|configmap|secret generic|deployment generators", async ({ expect }) => {
-    const ns = `crud-gen-${++nsCounter}`;
+    const ns = `crud-gen-${serial()}`;
     expect(await k(["create", "namespace", ns])).toContain(`namespace/${ns} created`);
     const [cmOut, secretOut, deployOut] = await Promise.all([
       k(["-n", ns, "create", "configmap", "gen-cm", "--from-literal=color=blue", "--from-literal=size=L"]),

@@ -1,8 +1,7 @@
 // kubectl's view of the emulator's discovery: /version, api-versions, api-resources and
 // short names, for both personas over plain HTTP and HTTPS.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { useKubectlCluster } from "../support/kubectl-session.js";
 
 const matrix = [
   { version: "1.16", transport: "http" },
@@ -11,32 +10,12 @@ const matrix = [
   { version: "1.30", transport: "https" },
 ] as const;
 
-let nsCounter = 0;
-
 describe.each(matrix)("kubectl discovery against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
+  const { k, kr, namespace } = useKubectlCluster(version, transport);
   const is116 = version === "1.16";
 
-  beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https" });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  async function namespace(prefix: string): Promise<string> {
-    const name = `${prefix}-${++nsCounter}`;
-    // Through apply (a JSON body), so that these tests do not depend on the generators.
-    await kubectlOk(cluster, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  }
-
   it.concurrent("kubectl version -o json shows the persona's serverVersion", async ({ expect }) => {
-    const out = JSON.parse(await kubectlOk(cluster, ["version", "-o", "json"])) as {
+    const out = JSON.parse(await k(["version", "-o", "json"])) as {
       serverVersion: { major: string; minor: string; gitVersion: string };
     };
     expect(out.serverVersion.major).toBe("1");
@@ -45,7 +24,7 @@ describe.each(matrix)("kubectl discovery against $version over $transport", ({ v
   });
 
   it.concurrent("kubectl api-versions lists the persona's group versions", async ({ expect }) => {
-    const versions = (await kubectlOk(cluster, ["api-versions"])).trim().split("\n");
+    const versions = (await k(["api-versions"])).trim().split("\n");
     expect(versions).toContain("v1");
     expect(versions).toContain("apps/v1");
     expect(versions).toContain("apiextensions.k8s.io/v1");
@@ -68,7 +47,7 @@ describe.each(matrix)("kubectl discovery against $version over $transport", ({ v
   });
 
   it.concurrent("kubectl api-resources lists resources with groups, short names and scope", async ({ expect }) => {
-    const wide = await kubectlOk(cluster, ["api-resources", "-o", "wide"]);
+    const wide = await k(["api-resources", "-o", "wide"]);
     const rows = wide.trim().split("\n").slice(1).map((l) => l.trim().split(/\s+/));
     // NAME SHORTNAMES? APIVERSION NAMESPACED KIND VERBS…; find rows by name and api version.
     const row = (name: string, apiVersion: string) => rows.find((r) => r[0] === name && r.includes(apiVersion));
@@ -79,7 +58,7 @@ describe.each(matrix)("kubectl discovery against $version over $transport", ({ v
     expect(wide).toMatch(/^configmaps\s+cm\s+v1\s+true\s+ConfigMap\s+\[?create[ ,]delete[ ,]deletecollection[ ,]get[ ,]list[ ,]patch[ ,]update[ ,]watch\]?\s*$/m);
     expect(wide).toMatch(/^namespaces\s+ns\s+v1\s+false\s+Namespace\s+\[?create[ ,]delete[ ,]get[ ,]list[ ,]patch[ ,]update[ ,]watch\]?\s*$/m);
 
-    const names = (await kubectlOk(cluster, ["api-resources", "-o", "name"])).trim().split("\n");
+    const names = (await k(["api-resources", "-o", "name"])).trim().split("\n");
     if (is116) {
       expect(names).toContain("ingresses.extensions");
       expect(names).toContain("ingresses.networking.k8s.io");
@@ -96,8 +75,8 @@ describe.each(matrix)("kubectl discovery against $version over $transport", ({ v
 
   it.concurrent("kubectl api-resources filters by group and scope", async ({ expect }) => {
     const [ext, clusterScoped] = await Promise.all([
-      kubectl(cluster, ["api-resources", "--api-group=extensions", "-o", "name"]),
-      kubectlOk(cluster, ["api-resources", "--namespaced=false", "-o", "name"]),
+      kr(["api-resources", "--api-group=extensions", "-o", "name"]),
+      k(["api-resources", "--namespaced=false", "-o", "name"]),
     ]);
     expect(ext.code).toBe(0);
     if (is116) expect(ext.stdout.trim().split("\n")).toEqual(["ingresses.extensions"]);
@@ -114,23 +93,23 @@ describe.each(matrix)("kubectl discovery against $version over $transport", ({ v
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { a: "b" } },
       { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 8080 }] } },
     ];
-    await kubectlOk(cluster, ["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: manifest }));
-    const out = (await kubectlOk(cluster, ["-n", ns, "get", "deploy,cm,svc", "-o", "name"])).trim().split("\n");
+    await k(["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: manifest }));
+    const out = (await k(["-n", ns, "get", "deploy,cm,svc", "-o", "name"])).trim().split("\n");
     expect(out).toEqual(expect.arrayContaining(["deployment.apps/web", "configmap/settings", "service/web"]));
     // kube-root-ca.crt exists from 1.20 on; nothing else may show up.
     expect(out.filter((l) => !l.startsWith("configmap/kube-root-ca.crt")).sort()).toEqual(["configmap/settings", "deployment.apps/web", "service/web"]);
 
-    const table = await kubectlOk(cluster, ["-n", ns, "get", "deploy,cm,svc"]);
+    const table = await k(["-n", ns, "get", "deploy,cm,svc"]);
     expect(table).toMatch(/^deployment\.apps\/web\s/m);
     expect(table).toMatch(/^configmap\/settings\s/m);
     expect(table).toMatch(/^service\/web\s/m);
 
-    const nodes = await kubectlOk(cluster, ["get", "no", "-o", "name"]);
+    const nodes = await k(["get", "no", "-o", "name"]);
     expect(nodes.trim().split("\n")).toContain("node/node-1");
   });
 
   it.concurrent("kubectl get ns lists the seeded namespaces", async ({ expect }) => {
-    const out = JSON.parse(await kubectlOk(cluster, ["get", "ns", "-o", "json"])) as { kind: string; items: { metadata: { name: string }; status: { phase: string } }[] };
+    const out = JSON.parse(await k(["get", "ns", "-o", "json"])) as { kind: string; items: { metadata: { name: string }; status: { phase: string } }[] };
     expect(out.kind).toBe("List");
     const names = out.items.map((i) => i.metadata.name);
     expect(names).toEqual(expect.arrayContaining(["default", "kube-system", "kube-public"]));

@@ -1,8 +1,7 @@
 // API errors as kubectl shows them: NotFound, AlreadyExists, Invalid, Conflict, Forbidden
 // for terminating namespaces, 413, and the client-side errors for bad input.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { useKubectlCluster } from "../support/kubectl-session.js";
 
 // Each persona over one transport. The errors every kubectl user meets run on both; the
 // rest is server logic that does not depend on the persona and runs on one of them.
@@ -11,29 +10,8 @@ const matrix = [
   { version: "1.30", transport: "http" },
 ] as const;
 
-let nsCounter = 0;
-
 describe.each(matrix)("kubectl errors against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-
-  beforeAll(async () => {
-    fleet = await startFleet([version], { tls: transport === "https" });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  const k = (args: string[], input?: string) => kubectlOk(cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(cluster, args, input);
-  const namespace = async (prefix: string): Promise<string> => {
-    const name = `${prefix}-${++nsCounter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  };
+  const { k, kr, namespace } = useKubectlCluster(version, transport);
   const configMap = (name: string, ns?: string) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...(ns ? { namespace: ns } : {}) }, data: { a: "b" } });
 
   it.concurrent("get and delete of a missing object: NotFound", async ({ expect }) => {

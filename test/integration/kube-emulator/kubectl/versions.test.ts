@@ -1,38 +1,14 @@
 // API versions per persona: what each serves, and one stored object read back in every
 // version of its resource with the real conversions (Ingress, CronJob, HPA, Deployment).
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { useKubectlCluster } from "../support/kubectl-session.js";
 
-let nsCounter = 0;
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any };
-
-function useCluster(version: string, options: { tls: boolean; legacyApis?: boolean }) {
-  const ctx = {} as { fleet: Fleet; cluster: SandboxCluster };
-  beforeAll(async () => {
-    ctx.fleet = await startFleet([version], options);
-    ctx.cluster = ctx.fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(ctx.cluster, ["api-resources", "-o", "name"]);
-  });
-  afterAll(async () => {
-    await ctx.fleet?.stop();
-  });
-  const k = (args: string[], input?: string) => kubectlOk(ctx.cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(ctx.cluster, args, input);
-  const getJson = async (args: string[]): Promise<Obj> => JSON.parse(await k([...args, "-o", "json"])) as Obj;
-  const namespace = async (prefix: string): Promise<string> => {
-    const name = `${prefix}-${++nsCounter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  };
-  return { ctx, k, kr, getJson, namespace };
-}
 
 const hpaTarget = { apiVersion: "apps/v1", kind: "Deployment", name: "web" };
 
 describe("API versions on the 1.16 persona (HTTP)", () => {
-  const { k, kr, getJson, namespace } = useCluster("1.16", { tls: false });
+  const { k, kr, getJson, namespace } = useKubectlCluster<Obj>("1.16", "http");
 
   it.concurrent("an extensions/v1beta1 Ingress reads back as networking.k8s.io/v1beta1", async ({ expect }) => {
     const ns = await namespace("v116-ing");
@@ -145,7 +121,7 @@ describe("API versions on the 1.16 persona (HTTP)", () => {
 });
 
 describe("API versions on the 1.16 persona with legacyApis (HTTPS)", () => {
-  const { k, getJson, namespace } = useCluster("1.16", { tls: true, legacyApis: true });
+  const { k, getJson, namespace } = useKubectlCluster<Obj>("1.16", "https", { legacyApis: true });
 
   it.concurrent("api-versions lists apps/v1beta1 and apps/v1beta2; extensions serves deployments", async ({ expect }) => {
     const versions = (await k(["api-versions"])).trim().split("\n");
@@ -175,7 +151,7 @@ describe("API versions on the 1.16 persona with legacyApis (HTTPS)", () => {
 });
 
 describe("API versions on the 1.30 persona (HTTPS)", () => {
-  const { k, kr, getJson, namespace } = useCluster("1.30", { tls: true });
+  const { k, kr, getJson, namespace } = useKubectlCluster<Obj>("1.30", "https");
 
   it.concurrent("a networking.k8s.io/v1 Ingress applies and reads back; the beta Ingress APIs are gone", async ({ expect }) => {
     const ns = await namespace("v130-ing");

@@ -1,9 +1,9 @@
 // kubectl wait (delete, jsonpath, condition) and kubectl get --watch: the informer
 // machinery of kubectl over the emulator's list+watch.
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { startFleet, type Fleet, type SandboxCluster } from "../../../harness/src/kube-fleet.js";
-import { kubectl, kubectlOk, kubectlPath, type KubectlTarget } from "../../../harness/src/kubectl.js";
+import { describe, it } from "vitest";
+import { kubectlPath, type KubectlTarget } from "../../../harness/src/kubectl.js";
+import { useKubectlCluster } from "../support/kubectl-session.js";
 
 // Each persona over one transport; the finer points run on one persona only.
 const matrix = [
@@ -12,7 +12,6 @@ const matrix = [
 ] as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let nsCounter = 0;
 
 /** A long-running kubectl (get --watch) whose output can be awaited line by line. */
 function startKubectl(target: KubectlTarget, args: string[]) {
@@ -50,46 +49,13 @@ function startKubectl(target: KubectlTarget, args: string[]) {
 }
 
 describe.each(matrix)("kubectl wait and watch against $version over $transport", ({ version, transport }) => {
-  let fleet: Fleet;
-  let cluster: SandboxCluster;
-  const requests: string[] = [];
-
-  beforeAll(async () => {
-    fleet = await startFleet([version], {
-      tls: transport === "https",
-      // Long enough that a watch which only answers with its first bookmark (see the
-      // "promptly" test) stands out from a slow machine.
-      bookmarkIntervalMs: 60_000,
-      logRequests: true,
-      log: (l) => requests.push(l),
-    });
-    cluster = fleet.clusters[0]!;
-    // Fill kubectl's discovery cache once, before the tests run side by side.
-    await kubectlOk(cluster, ["api-resources", "-o", "name"]);
+  const session = useKubectlCluster(version, transport, {
+    // Long enough that a watch which only answers with its first bookmark (see the
+    // "promptly" test) stands out from a slow machine.
+    bookmarkIntervalMs: 60_000,
+    logRequests: true,
   });
-  afterAll(async () => {
-    await fleet?.stop();
-  });
-
-  const k = (args: string[], input?: string) => kubectlOk(cluster, args, input);
-  const kr = (args: string[], input?: string) => kubectl(cluster, args, input);
-  const namespace = async (prefix: string): Promise<string> => {
-    const name = `${prefix}-${++nsCounter}`;
-    await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-    return name;
-  };
-  /**
-   * Resolves once the emulator has answered a request (after index `from` of the log)
-   * containing every fragment: kubectl's informers list before they watch from the
-   * list's resourceVersion, so once the list is answered no later change can be missed.
-   */
-  const answered = async (from: number, ...fragments: string[]): Promise<void> => {
-    const deadline = Date.now() + 30_000;
-    while (!requests.slice(from).some((l) => fragments.every((f) => l.includes(f)))) {
-      if (Date.now() > deadline) throw new Error(`no request with ${fragments.join(" … ")} answered; log: ${requests.slice(from).join("\n")}`);
-      await sleep(50);
-    }
-  };
+  const { k, kr, namespace, requests, answered } = session;
   const configMap = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...extra }, data: {} });
 
   it.concurrent("kubectl wait --for=delete returns once the object is deleted concurrently", async ({ expect }) => {
@@ -198,7 +164,7 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
   it.concurrent("kubectl get --watch streams additions, changes and deletions", async ({ expect }) => {
     const ns = await namespace("watch-get");
     await k(["-n", ns, "apply", "-f", "-"], configMap("before"));
-    const watch = startKubectl(cluster, ["-n", ns, "get", "configmaps", "--watch", "--output-watch-events"]);
+    const watch = startKubectl(session.cluster, ["-n", ns, "get", "configmaps", "--watch", "--output-watch-events"]);
     try {
       // The initial list first.
       await watch.until(/^EVENT\s+NAME\s+/m);
@@ -221,7 +187,7 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
       await k(["-n", ns, "apply", "-f", "-"], configMap("watched"));
       await k(["-n", ns, "apply", "-f", "-"], configMap("other"));
       const mark = requests.length;
-      const watch = startKubectl(cluster, ["-n", ns, "get", "configmap", "watched", "--watch-only", "-o", "jsonpath={.metadata.name}={.metadata.labels.step}{\"\\n\"}"]);
+      const watch = startKubectl(session.cluster, ["-n", ns, "get", "configmap", "watched", "--watch-only", "-o", "jsonpath={.metadata.name}={.metadata.labels.step}{\"\\n\"}"]);
       try {
         // kubectl reads the object for its resourceVersion, then watches from there.
         await answered(mark, `GET /api/v1/namespaces/${ns}/configmaps/watched `);
