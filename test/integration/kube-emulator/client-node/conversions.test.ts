@@ -1,36 +1,23 @@
 // One stored object served in every version of its resource: written in one API version,
 // read in another through client-node's KubernetesObjectApi, with the same uid and
 // resourceVersion and the fields converted as the real conversions do.
-import { randomBytes } from "node:crypto";
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { startEmulator, type EmulatorOptions } from "@lifeboat/kube-emulator";
+import { describe, expect, it } from "vitest";
+import { useClientNode } from "../support/client-node.js";
 
 type Obj = KubernetesObject & Record<string, any>;
 
+/** An emulator for the describe block, with KubernetesObjectApi reading one object in any apiVersion. */
 function client(options: EmulatorOptions) {
-  const ctx: { emulator?: RunningEmulator; objects: KubernetesObjectApi; core: CoreV1Api } = {} as never;
-  beforeAll(async () => {
-    ctx.emulator = await startEmulator(options);
-    const kc = new KubeConfig();
-    kc.loadFromString(ctx.emulator.kubeconfig);
-    ctx.objects = KubernetesObjectApi.makeApiClient(kc);
-    ctx.core = kc.makeApiClient(CoreV1Api);
-  });
-  afterAll(async () => {
-    await ctx.emulator?.stop();
-  });
+  const k = useClientNode(options, "conv");
   return {
     get objects() {
-      return ctx.objects;
+      return k.objects;
     },
-    async namespace(): Promise<string> {
-      const name = `conv-${randomBytes(4).toString("hex")}`;
-      await ctx.core.createNamespace({ body: { metadata: { name } } });
-      return name;
-    },
+    namespace: () => k.namespace(),
     read(apiVersion: string, kind: string, name: string, namespace: string): Promise<Obj> {
-      return ctx.objects.read<Obj>({ apiVersion, kind, metadata: { name, namespace } });
+      return k.objects.read<Obj>({ apiVersion, kind, metadata: { name, namespace } });
     },
   };
 }

@@ -1,37 +1,11 @@
 // Create, read, replace and delete through client-node's typed APIs and KubernetesObjectApi,
 // with the defaults and folding a real API server applies on the way in.
-import { randomBytes } from "node:crypto";
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  type KubernetesObject,
-  type V1ConfigMap,
-  type V1Deployment,
-} from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFleet } from "../../../harness/src/kube-fleet.js";
-
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, any> }> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiException);
-    const e = err as ApiException<unknown>;
-    return { code: e.code, status: typeof e.body === "string" ? JSON.parse(e.body) : (e.body as Record<string, any>) };
-  }
-  throw new Error("expected the request to fail");
-}
+import { CoreV1Api, type KubernetesObject, type V1ConfigMap, type V1Deployment } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+// From source: the @lifeboat/test-harness package resolves to dist/, which only a build makes.
+import { startFleet } from "../../../harness/src/index.js";
+import { apiFailure, kubeConfigFor, useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
 const deployment = (name: string): V1Deployment => ({
   apiVersion: "apps/v1",
@@ -43,87 +17,66 @@ const deployment = (name: string): V1Deployment => ({
   },
 });
 
-describe.each(personas)("CRUD on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let core: CoreV1Api;
-  let apps: AppsV1Api;
-  let objects: KubernetesObjectApi;
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `crud-${randomBytes(4).toString("hex")}`;
-    await core.createNamespace({ body: { metadata: { name } } });
-    return name;
-  };
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    const kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-    apps = kc.makeApiClient(AppsV1Api);
-    objects = KubernetesObjectApi.makeApiClient(kc);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
+describe.each(personaGrid)("CRUD on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls }, "crud");
 
   it("ConfigMap: create, read, replace, delete", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "settings", labels: { a: "1" } }, data: { k: "v" } } });
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "settings", labels: { a: "1" } }, data: { k: "v" } } });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.resourceVersion).toMatch(/^\d+$/);
     expect(created.metadata?.namespace).toBe(namespace);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
 
-    const read = await core.readNamespacedConfigMap({ name: "settings", namespace });
+    const read = await k.core.readNamespacedConfigMap({ name: "settings", namespace });
     expect(read.data).toEqual({ k: "v" });
     expect(read.metadata?.uid).toBe(created.metadata?.uid);
     expect(read.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
 
-    const replaced = await core.replaceNamespacedConfigMap({ name: "settings", namespace, body: { ...read, data: { k: "w", extra: "x" } } });
+    const replaced = await k.core.replaceNamespacedConfigMap({ name: "settings", namespace, body: { ...read, data: { k: "w", extra: "x" } } });
     expect(replaced.data).toEqual({ k: "w", extra: "x" });
     expect(replaced.metadata?.uid).toBe(created.metadata?.uid);
     expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
-    expect((await core.readNamespacedConfigMap({ name: "settings", namespace })).data).toEqual({ k: "w", extra: "x" });
+    expect((await k.core.readNamespacedConfigMap({ name: "settings", namespace })).data).toEqual({ k: "w", extra: "x" });
 
-    await core.deleteNamespacedConfigMap({ name: "settings", namespace });
-    const gone = await failure(core.readNamespacedConfigMap({ name: "settings", namespace }));
+    await k.core.deleteNamespacedConfigMap({ name: "settings", namespace });
+    const gone = await apiFailure(k.core.readNamespacedConfigMap({ name: "settings", namespace }));
     expect(gone.code).toBe(404);
-    expect((await core.listNamespacedConfigMap({ namespace })).items).toEqual([]);
+    expect((await k.core.listNamespacedConfigMap({ namespace })).items).toEqual([]);
   });
 
   it("ConfigMap carries no metadata.generation (only resources whose strategy sets it do)", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "g" }, data: { a: "b" } } });
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "g" }, data: { a: "b" } } });
     expect(created.metadata?.generation).toBeUndefined();
   });
 
   it("Secret: stringData is folded into base64 data and never stored", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedSecret({
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedSecret({
       namespace,
       body: { metadata: { name: "creds" }, data: { existing: Buffer.from("old").toString("base64") }, stringData: { password: "hunter2", existing: "new" } },
     });
     expect(created.type).toBe("Opaque");
     expect(created.stringData).toBeUndefined();
     expect(created.data).toEqual({ password: Buffer.from("hunter2").toString("base64"), existing: Buffer.from("new").toString("base64") });
-    const read = await core.readNamespacedSecret({ name: "creds", namespace });
+    const read = await k.core.readNamespacedSecret({ name: "creds", namespace });
     expect(read.stringData).toBeUndefined();
     expect(Buffer.from(read.data!.password!, "base64").toString()).toBe("hunter2");
 
-    const replaced = await core.replaceNamespacedSecret({ name: "creds", namespace, body: { ...read, stringData: { token: "t0k" } } });
+    const replaced = await k.core.replaceNamespacedSecret({ name: "creds", namespace, body: { ...read, stringData: { token: "t0k" } } });
     expect(replaced.stringData).toBeUndefined();
     expect(Buffer.from(replaced.data!.token!, "base64").toString()).toBe("t0k");
     expect(replaced.data!.password).toBe(read.data!.password);
-    await core.deleteNamespacedSecret({ name: "creds", namespace });
-    expect((await failure(core.readNamespacedSecret({ name: "creds", namespace }))).code).toBe(404);
+    await k.core.deleteNamespacedSecret({ name: "creds", namespace });
+    expect((await apiFailure(k.core.readNamespacedSecret({ name: "creds", namespace }))).code).toBe(404);
   });
 
   it("Deployment: spec defaults applied, generation 1, status ignored on create", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const body = deployment("web");
     body.status = { replicas: 99 };
-    const created = await apps.createNamespacedDeployment({ namespace, body });
+    const created = await k.apps.createNamespacedDeployment({ namespace, body });
     expect(created.spec?.replicas).toBe(1);
     expect(created.spec?.revisionHistoryLimit).toBe(10);
     expect(created.spec?.progressDeadlineSeconds).toBe(600);
@@ -133,18 +86,18 @@ describe.each(personas)("CRUD on %s (tls: %s)", (version, tls) => {
     expect(created.metadata?.generation).toBe(1);
     expect(created.status?.replicas ?? 0).not.toBe(99);
 
-    const read = await apps.readNamespacedDeployment({ name: "web", namespace });
+    const read = await k.apps.readNamespacedDeployment({ name: "web", namespace });
     read.spec!.replicas = 3;
-    const replaced = await apps.replaceNamespacedDeployment({ name: "web", namespace, body: read });
+    const replaced = await k.apps.replaceNamespacedDeployment({ name: "web", namespace, body: read });
     expect(replaced.spec?.replicas).toBe(3);
     expect(replaced.metadata?.generation).toBe(2);
-    await apps.deleteNamespacedDeployment({ name: "web", namespace });
-    expect((await failure(apps.readNamespacedDeployment({ name: "web", namespace }))).status.reason).toBe("NotFound");
+    await k.apps.deleteNamespacedDeployment({ name: "web", namespace });
+    expect((await apiFailure(k.apps.readNamespacedDeployment({ name: "web", namespace }))).status.reason).toBe("NotFound");
   });
 
   it("Deployment: pod template defaults applied as the real defaulters do", async () => {
-    const namespace = await newNamespace();
-    const created = await apps.createNamespacedDeployment({ namespace, body: deployment("tpl") });
+    const namespace = await k.namespace();
+    const created = await k.apps.createNamespacedDeployment({ namespace, body: deployment("tpl") });
     const pod = created.spec!.template.spec!;
     expect(pod.restartPolicy).toBe("Always");
     expect(pod.dnsPolicy).toBe("ClusterFirst");
@@ -158,8 +111,8 @@ describe.each(personas)("CRUD on %s (tls: %s)", (version, tls) => {
   });
 
   it("Service: clusterIP allocated and port defaults applied", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedService({
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedService({
       namespace,
       body: { metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80 }] } },
     });
@@ -167,78 +120,78 @@ describe.each(personas)("CRUD on %s (tls: %s)", (version, tls) => {
     expect(created.spec?.sessionAffinity).toBe("None");
     expect(created.spec?.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(created.spec?.ports?.[0]).toMatchObject({ name: "http", port: 80, protocol: "TCP", targetPort: 80 });
-    const read = await core.readNamespacedService({ name: "web", namespace });
+    const read = await k.core.readNamespacedService({ name: "web", namespace });
     expect(read.spec?.clusterIP).toBe(created.spec?.clusterIP);
   });
 
   it("Service: create, read, replace, delete", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedService({
+    const namespace = await k.namespace();
+    await k.core.createNamespacedService({
       namespace,
       body: { metadata: { name: "db" }, spec: { selector: { app: "db" }, ports: [{ name: "pg", port: 5432, targetPort: 5432, protocol: "TCP" }] } },
     });
-    const read = await core.readNamespacedService({ name: "db", namespace });
+    const read = await k.core.readNamespacedService({ name: "db", namespace });
     read.spec!.selector = { app: "db2" };
-    const replaced = await core.replaceNamespacedService({ name: "db", namespace, body: read });
+    const replaced = await k.core.replaceNamespacedService({ name: "db", namespace, body: read });
     expect(replaced.spec?.selector).toEqual({ app: "db2" });
-    await core.deleteNamespacedService({ name: "db", namespace });
-    expect((await core.listNamespacedService({ namespace })).items).toHaveLength(0);
+    await k.core.deleteNamespacedService({ name: "db", namespace });
+    expect((await k.core.listNamespacedService({ namespace })).items).toHaveLength(0);
   });
 
   it("generateName: server picks a unique name with the prefix", async () => {
-    const namespace = await newNamespace();
-    const a = await core.createNamespacedConfigMap({ namespace, body: { metadata: { generateName: "job-" }, data: {} } });
-    const b = await core.createNamespacedConfigMap({ namespace, body: { metadata: { generateName: "job-" }, data: {} } });
+    const namespace = await k.namespace();
+    const a = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { generateName: "job-" }, data: {} } });
+    const b = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { generateName: "job-" }, data: {} } });
     expect(a.metadata?.name).toMatch(/^job-[a-z0-9]{5}$/);
     expect(b.metadata?.name).toMatch(/^job-[a-z0-9]{5}$/);
     expect(a.metadata?.name).not.toBe(b.metadata?.name);
     expect(a.metadata?.generateName).toBe("job-");
-    const names = (await core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name).sort();
+    const names = (await k.core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name).sort();
     expect(names).toEqual([a.metadata?.name, b.metadata?.name].sort());
   });
 
   it("KubernetesObjectApi: create, read, patch, replace, list, delete across kinds", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const cm: V1ConfigMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace }, data: { a: "1" } };
-    const created = await objects.create(cm);
+    const created = await k.objects.create(cm);
     expect(created.metadata?.uid).toBeTruthy();
-    const read = await objects.read<V1ConfigMap>({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace } });
+    const read = await k.objects.read<V1ConfigMap>({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace } });
     expect(read.data).toEqual({ a: "1" });
-    const replaced = await objects.replace<V1ConfigMap>({ ...read, data: { a: "2" } });
+    const replaced = await k.objects.replace<V1ConfigMap>({ ...read, data: { a: "2" } });
     expect(replaced.data).toEqual({ a: "2" });
-    const patched = await objects.patch<V1ConfigMap>({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace }, data: { b: "3" } });
+    const patched = await k.objects.patch<V1ConfigMap>({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace }, data: { b: "3" } });
     expect(patched.data).toEqual({ a: "2", b: "3" });
 
-    const dep = await objects.create<KubernetesObject>({ ...deployment("generic-web"), metadata: { name: "generic-web", namespace } });
+    const dep = await k.objects.create<KubernetesObject>({ ...deployment("generic-web"), metadata: { name: "generic-web", namespace } });
     expect(dep.apiVersion).toBe("apps/v1");
     expect(dep.kind).toBe("Deployment");
-    const list = await objects.list("apps/v1", "Deployment", namespace);
+    const list = await k.objects.list("apps/v1", "Deployment", namespace);
     expect(list.items.map((d) => d.metadata?.name)).toEqual(["generic-web"]);
 
-    await objects.delete({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace } });
-    await objects.delete({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "generic-web", namespace } });
-    expect((await objects.list("v1", "ConfigMap", namespace)).items).toHaveLength(0);
-    expect((await objects.list("apps/v1", "Deployment", namespace)).items).toHaveLength(0);
+    await k.objects.delete({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "generic", namespace } });
+    await k.objects.delete({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "generic-web", namespace } });
+    expect((await k.objects.list("v1", "ConfigMap", namespace)).items).toHaveLength(0);
+    expect((await k.objects.list("apps/v1", "Deployment", namespace)).items).toHaveLength(0);
   });
 
   it("deletecollection with a label selector deletes only the matching objects", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     for (const [name, tier] of [
       ["c1", "cache"],
       ["c2", "cache"],
       ["w1", "web"],
     ] as const) {
-      await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels: { tier } } } });
+      await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels: { tier } } } });
     }
-    await core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: "tier=cache" });
-    expect((await core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name)).toEqual(["w1"]);
+    await k.core.deleteCollectionNamespacedConfigMap({ namespace, labelSelector: "tier=cache" });
+    expect((await k.core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name)).toEqual(["w1"]);
   });
 
   it("cluster-scoped objects: namespaces list the seeded ones and kube-system has the reported UID", async () => {
-    const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
+    const names = (await k.core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).toEqual(expect.arrayContaining(["default", "kube-system", "kube-public"]));
-    const ks = await core.readNamespace({ name: "kube-system" });
-    expect(ks.metadata?.uid).toBe(emulator.kubeSystemUid);
+    const ks = await k.core.readNamespace({ name: "kube-system" });
+    expect(ks.metadata?.uid).toBe(k.emulator.kubeSystemUid);
     expect(ks.status?.phase).toBe("Active");
   });
 });
@@ -251,9 +204,7 @@ describe("a fleet of emulators", () => {
       expect(fleet.clusters).toHaveLength(5);
       const uids = await Promise.all(
         fleet.clusters.map(async (cluster, i) => {
-          const kc = new KubeConfig();
-          kc.loadFromString(cluster.kubeconfig);
-          const core = kc.makeApiClient(CoreV1Api);
+          const core = kubeConfigFor(cluster).makeApiClient(CoreV1Api);
           const ks = await core.readNamespace({ name: "kube-system" });
           expect(ks.metadata?.uid).toBe(cluster.kubeSystemUid);
           // Each answers with its own persona and keeps its own objects.
@@ -267,9 +218,7 @@ describe("a fleet of emulators", () => {
       expect(new Set(uids).size).toBe(5);
       expect(new Set(fleet.clusters.map((c) => c.url)).size).toBe(5);
       for (const [i, cluster] of fleet.clusters.entries()) {
-        const kc = new KubeConfig();
-        kc.loadFromString(cluster.kubeconfig);
-        const names = (await kc.makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: "default" })).items.map((c) => c.metadata?.name);
+        const names = (await kubeConfigFor(cluster).makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: "default" })).items.map((c) => c.metadata?.name);
         expect(names.filter((n) => n?.startsWith("only-in-"))).toEqual([`only-in-${i}`]);
       }
     } finally {

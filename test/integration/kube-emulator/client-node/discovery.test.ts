@@ -1,42 +1,29 @@
 // Discovery through client-node: /version, /api, /apis, and per group-version resource lists,
 // checked against what a stock API server of each persona's version serves.
-import { ApisApi, CoreApi, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi, type V1APIGroup } from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApisApi, CoreApi, CoreV1Api, CustomObjectsApi, VersionApi, type V1APIGroup } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
-
-describe.each(personas)("discovery on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let kc: KubeConfig;
+describe.each(personaGrid)("discovery on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls });
   const groups = new Map<string, V1APIGroup>();
 
   beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    const list = await kc.makeApiClient(ApisApi).getAPIVersions();
+    const list = await k.kc.makeApiClient(ApisApi).getAPIVersions();
     for (const g of list.groups) groups.set(g.name, g);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
   });
 
   const served = (group: string) => groups.get(group)?.versions.map((v) => v.version) ?? [];
   const preferred = (group: string) => groups.get(group)?.preferredVersion?.version;
   const resources = async (group: string, v: string) => {
-    const list = await kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version: v });
+    const list = await k.kc.makeApiClient(CustomObjectsApi).getAPIResources({ group, version: v });
     expect(list.groupVersion).toBe(`${group}/${v}`);
     return list.resources.map((r) => r.name);
   };
 
   it("answers /version with the persona's version", async () => {
-    const info = await kc.makeApiClient(VersionApi).getCode();
+    const info = await k.kc.makeApiClient(VersionApi).getCode();
     const minor = version.split(".")[1]!;
     expect(info.major).toBe("1");
     expect(info.minor.replace(/\+$/, "")).toBe(minor);
@@ -45,10 +32,10 @@ describe.each(personas)("discovery on %s (tls: %s)", (version, tls) => {
   });
 
   it("serves the core group v1 with its resources", async () => {
-    const versions = await kc.makeApiClient(CoreApi).getAPIVersions();
+    const versions = await k.kc.makeApiClient(CoreApi).getAPIVersions();
     expect(versions.versions).toEqual(["v1"]);
     expect(versions.serverAddressByClientCIDRs?.length).toBeGreaterThan(0);
-    const list = await kc.makeApiClient(CoreV1Api).getAPIResources();
+    const list = await k.kc.makeApiClient(CoreV1Api).getAPIResources();
     expect(list.groupVersion).toBe("v1");
     const names = list.resources.map((r) => r.name);
     for (const r of ["configmaps", "secrets", "pods", "pods/status", "services", "namespaces", "namespaces/finalize", "namespaces/status", "nodes", "persistentvolumeclaims", "serviceaccounts", "replicationcontrollers/scale"]) {

@@ -1,55 +1,19 @@
 // Deletion as a real cluster does it: finalizers and deletionTimestamp, the garbage
 // collector's Background, Orphan and Foreground propagation, and namespace termination.
-import { randomBytes } from "node:crypto";
-import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1ConfigMap } from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
+import { ApiException, PatchStrategy, setHeaderOptions, Watch, type V1ConfigMap } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { apiFailure, useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
+import { eventually } from "../support/eventually.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, any> }> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiException);
-    const e = err as ApiException<unknown>;
-    return { code: e.code, status: typeof e.body === "string" ? JSON.parse(e.body) : (e.body as Record<string, any>) };
-  }
-  throw new Error("expected the request to fail");
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let kc: KubeConfig;
-  let core: CoreV1Api;
-  let apps: AppsV1Api;
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `life-${randomBytes(4).toString("hex")}`;
-    await core.createNamespace({ body: { metadata: { name } } });
-    return name;
-  };
+describe.each(personaGrid)("lifecycle on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls }, "life");
   const exists = async (name: string, namespace: string): Promise<V1ConfigMap | undefined> => {
     try {
-      return await core.readNamespacedConfigMap({ name, namespace });
+      return await k.core.readNamespacedConfigMap({ name, namespace });
     } catch (err) {
       if (err instanceof ApiException && err.code === 404) return undefined;
       throw err;
@@ -59,82 +23,71 @@ describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
 
   /** An owner ConfigMap with two dependents that name it by uid. */
   const family = async (namespace: string) => {
-    const owner = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "owner" } } });
+    const owner = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "owner" } } });
     const ref = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata!.uid! };
-    const other = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "other-owner" } } });
+    const other = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "other-owner" } } });
     const otherRef = { apiVersion: "v1", kind: "ConfigMap", name: "other-owner", uid: other.metadata!.uid! };
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "child", ownerReferences: [ref] } } });
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "shared-child", ownerReferences: [ref, otherRef] } } });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "child", ownerReferences: [ref] } } });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "shared-child", ownerReferences: [ref, otherRef] } } });
     return { owner, ref, otherRef };
   };
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-    apps = kc.makeApiClient(AppsV1Api);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
-
   it("delete with a finalizer sets deletionTimestamp and keeps the object; removing the finalizer deletes it", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] }, data: { a: "1" } } });
-    const del = await core.deleteNamespacedConfigMapWithHttpInfo({ name: "held", namespace });
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] }, data: { a: "1" } } });
+    const del = await k.core.deleteNamespacedConfigMapWithHttpInfo({ name: "held", namespace });
     expect([200, 202]).toContain(del.httpStatusCode);
 
-    const held = await core.readNamespacedConfigMap({ name: "held", namespace });
+    const held = await k.core.readNamespacedConfigMap({ name: "held", namespace });
     expect(held.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     expect(held.metadata?.deletionGracePeriodSeconds).toBe(0);
     expect(held.metadata?.finalizers).toEqual(["example.com/hold"]);
     expect(held.metadata?.uid).toBe(created.metadata?.uid);
     // A second delete changes nothing and still keeps it.
-    await core.deleteNamespacedConfigMap({ name: "held", namespace });
-    const still = await core.readNamespacedConfigMap({ name: "held", namespace });
+    await k.core.deleteNamespacedConfigMap({ name: "held", namespace });
+    const still = await k.core.readNamespacedConfigMap({ name: "held", namespace });
     expect(still.metadata?.deletionTimestamp).toEqual(held.metadata?.deletionTimestamp);
 
     // Updates other than finalizers are still allowed while terminating.
-    await core.patchNamespacedConfigMap({ name: "held", namespace, body: { data: { a: "2" } } }, merge);
-    expect((await core.readNamespacedConfigMap({ name: "held", namespace })).data).toEqual({ a: "2" });
+    await k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { data: { a: "2" } } }, merge);
+    expect((await k.core.readNamespacedConfigMap({ name: "held", namespace })).data).toEqual({ a: "2" });
 
-    await core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
+    await k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
     expect(await exists("held", namespace)).toBeUndefined();
   });
 
   it("a delete held by a finalizer answers 200 with the object; an immediate delete answers a Success Status", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
-    const held = await core.deleteNamespacedConfigMapWithHttpInfo({ name: "held", namespace });
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
+    const held = await k.core.deleteNamespacedConfigMapWithHttpInfo({ name: "held", namespace });
     // Real servers answer 202 only when the client sent orphanDependents=false.
     expect.soft(held.httpStatusCode).toBe(200);
-    expect((await core.readNamespacedConfigMap({ name: "held", namespace })).metadata?.deletionTimestamp).toBeTruthy();
+    expect((await k.core.readNamespacedConfigMap({ name: "held", namespace })).metadata?.deletionTimestamp).toBeTruthy();
 
-    const plain = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "plain" } } });
-    const res = await core.deleteNamespacedConfigMapWithHttpInfo({ name: "plain", namespace });
+    const plain = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "plain" } } });
+    const res = await k.core.deleteNamespacedConfigMapWithHttpInfo({ name: "plain", namespace });
     expect(res.httpStatusCode).toBe(200);
     expect(res.data).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Success", details: { name: "plain", kind: "configmaps", uid: plain.metadata?.uid } });
-    await core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
+    await k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
   });
 
   it("no new finalizers once deletion started: 422 naming metadata.finalizers", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/a"] } } });
-    await core.deleteNamespacedConfigMap({ name: "held", namespace });
-    const f = await failure(core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: ["example.com/a", "example.com/b"] } } }, merge));
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/a"] } } });
+    await k.core.deleteNamespacedConfigMap({ name: "held", namespace });
+    const f = await apiFailure(k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: ["example.com/a", "example.com/b"] } } }, merge));
     expect(f.code).toBe(422);
     expect(f.status.reason).toBe("Invalid");
     expect(f.status.message).toContain("metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted");
-    expect((await core.readNamespacedConfigMap({ name: "held", namespace })).metadata?.finalizers).toEqual(["example.com/a"]);
-    await core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: [] } } }, merge);
+    expect((await k.core.readNamespacedConfigMap({ name: "held", namespace })).metadata?.finalizers).toEqual(["example.com/a"]);
+    await k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: [] } } }, merge);
     await gone("held", namespace);
   });
 
   it("garbage collection, Background: dependents whose only owner is gone are deleted; shared ones lose the reference", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const { otherRef } = await family(namespace);
-    await core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Background" });
+    await k.core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Background" });
     expect(await exists("owner", namespace)).toBeUndefined();
     await gone("child", namespace);
     const shared = await eventually("shared-child to lose its reference", async () => {
@@ -145,36 +98,36 @@ describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
   });
 
   it("garbage collection, default policy for a ConfigMap is Background", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await family(namespace);
-    await core.deleteNamespacedConfigMap({ name: "owner", namespace });
+    await k.core.deleteNamespacedConfigMap({ name: "owner", namespace });
     await gone("child", namespace);
   });
 
   it("garbage collection, Orphan: dependents kept with the owner's reference stripped", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const { ref, otherRef } = await family(namespace);
-    await core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Orphan" });
+    await k.core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Orphan" });
     await gone("owner", namespace);
     const child = await eventually("child to be orphaned", async () => {
       const cm = await exists("child", namespace);
       return cm && !(cm.metadata?.ownerReferences ?? []).some((r) => r.uid === ref.uid) ? cm : undefined;
     });
     expect(child.metadata?.ownerReferences ?? []).toEqual([]);
-    const shared = await core.readNamespacedConfigMap({ name: "shared-child", namespace });
+    const shared = await k.core.readNamespacedConfigMap({ name: "shared-child", namespace });
     expect(shared.metadata?.ownerReferences?.map((r) => r.uid)).toEqual([otherRef.uid]);
     await sleep(200);
     expect(await exists("child", namespace)).toBeDefined();
   });
 
   it("garbage collection, Foreground: the dependent goes first, then the owner", async () => {
-    const namespace = await newNamespace();
-    const before = await core.listNamespacedConfigMap({ namespace });
+    const namespace = await k.namespace();
+    const before = await k.core.listNamespacedConfigMap({ namespace });
     const { ref } = await family(namespace);
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "blocking-child", ownerReferences: [{ ...ref, blockOwnerDeletion: true }] } } });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "blocking-child", ownerReferences: [{ ...ref, blockOwnerDeletion: true }] } } });
 
     const deleted: string[] = [];
-    const controller = await new Watch(kc).watch(
+    const controller = await new Watch(k.kc).watch(
       `/api/v1/namespaces/${namespace}/configmaps`,
       { resourceVersion: before.metadata!.resourceVersion },
       (type, obj: V1ConfigMap) => {
@@ -183,7 +136,7 @@ describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
       () => {},
     );
     try {
-      await core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Foreground" });
+      await k.core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Foreground" });
       await gone("owner", namespace);
       await gone("child", namespace);
       await gone("blocking-child", namespace);
@@ -192,7 +145,7 @@ describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
       expect(deleted.indexOf("blocking-child")).toBeLessThan(deleted.indexOf("owner"));
       expect(deleted.indexOf("child")).toBeLessThan(deleted.indexOf("owner"));
       expect(deleted).not.toContain("shared-child");
-      const shared = await core.readNamespacedConfigMap({ name: "shared-child", namespace });
+      const shared = await k.core.readNamespacedConfigMap({ name: "shared-child", namespace });
       expect(shared.metadata?.ownerReferences?.map((r) => r.name)).toEqual(["other-owner"]);
     } finally {
       controller.abort();
@@ -200,81 +153,81 @@ describe.each(personas)("lifecycle on %s (tls: %s)", (version, tls) => {
   });
 
   it("garbage collection, Foreground: while a dependent is held the owner waits with the foregroundDeletion finalizer", async () => {
-    const namespace = await newNamespace();
-    const owner = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "owner" } } });
+    const namespace = await k.namespace();
+    const owner = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "owner" } } });
     const ref = { apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata!.uid!, blockOwnerDeletion: true };
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "stuck", finalizers: ["example.com/hold"], ownerReferences: [ref] } } });
-    await core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Foreground" });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "stuck", finalizers: ["example.com/hold"], ownerReferences: [ref] } } });
+    await k.core.deleteNamespacedConfigMap({ name: "owner", namespace, propagationPolicy: "Foreground" });
     const waiting = await eventually("stuck to be deleting", async () => {
       const cm = await exists("stuck", namespace);
       return cm?.metadata?.deletionTimestamp ? cm : undefined;
     });
     expect(waiting.metadata?.finalizers).toEqual(["example.com/hold"]);
-    const ownerNow = await core.readNamespacedConfigMap({ name: "owner", namespace });
+    const ownerNow = await k.core.readNamespacedConfigMap({ name: "owner", namespace });
     expect(ownerNow.metadata?.deletionTimestamp).toBeTruthy();
     expect(ownerNow.metadata?.finalizers).toContain("foregroundDeletion");
 
-    await core.patchNamespacedConfigMap({ name: "stuck", namespace, body: { metadata: { finalizers: null } } }, merge);
+    await k.core.patchNamespacedConfigMap({ name: "stuck", namespace, body: { metadata: { finalizers: null } } }, merge);
     await gone("stuck", namespace);
     await gone("owner", namespace);
   });
 
   it("garbage collection across kinds: a Deployment's ConfigMap goes with it", async () => {
-    const namespace = await newNamespace();
-    const dep = await apps.createNamespacedDeployment({
+    const namespace = await k.namespace();
+    const dep = await k.apps.createNamespacedDeployment({
       namespace,
       body: {
         metadata: { name: "web" },
         spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },
       },
     });
-    await core.createNamespacedConfigMap({
+    await k.core.createNamespacedConfigMap({
       namespace,
       body: { metadata: { name: "web-config", ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: dep.metadata!.uid!, controller: true }] } },
     });
-    await apps.deleteNamespacedDeployment({ name: "web", namespace });
+    await k.apps.deleteNamespacedDeployment({ name: "web", namespace });
     await gone("web-config", namespace);
   });
 
   it("namespace deletion: Terminating, creates refused with 403, contents deleted, then the namespace is gone", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "plain" } } });
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: "s" }, stringData: { a: "b" } } });
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "plain" } } });
+    await k.core.createNamespacedSecret({ namespace, body: { metadata: { name: "s" }, stringData: { a: "b" } } });
     // Held by a finalizer, so the namespace stays Terminating until we let go.
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
 
-    await core.deleteNamespace({ name: namespace });
-    const terminating = await core.readNamespace({ name: namespace });
+    await k.core.deleteNamespace({ name: namespace });
+    const terminating = await k.core.readNamespace({ name: namespace });
     expect(terminating.status?.phase).toBe("Terminating");
     expect(terminating.metadata?.deletionTimestamp).toBeInstanceOf(Date);
 
-    const f = await failure(core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "late" } } }));
+    const f = await apiFailure(k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "late" } } }));
     expect(f.code).toBe(403);
     expect(f.status.reason).toBe("Forbidden");
     expect.soft(f.status.message).toBe(`configmaps "late" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
 
     await gone("plain", namespace);
-    await eventually("secret to be deleted", async () => ((await core.listNamespacedSecret({ namespace })).items.some((s) => s.metadata?.name === "s") ? undefined : true));
-    const held = await core.readNamespacedConfigMap({ name: "held", namespace });
+    await eventually("secret to be deleted", async () => ((await k.core.listNamespacedSecret({ namespace })).items.some((s) => s.metadata?.name === "s") ? undefined : true));
+    const held = await k.core.readNamespacedConfigMap({ name: "held", namespace });
     expect(held.metadata?.deletionTimestamp).toBeTruthy();
-    expect((await core.readNamespace({ name: namespace })).status?.phase).toBe("Terminating");
+    expect((await k.core.readNamespace({ name: namespace })).status?.phase).toBe("Terminating");
 
-    await core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
+    await k.core.patchNamespacedConfigMap({ name: "held", namespace, body: { metadata: { finalizers: null } } }, merge);
     await eventually("namespace to be gone", async () => {
       try {
-        await core.readNamespace({ name: namespace });
+        await k.core.readNamespace({ name: namespace });
         return undefined;
       } catch (err) {
         if (err instanceof ApiException && err.code === 404) return true;
         throw err;
       }
     });
-    expect((await core.listNamespace()).items.map((n) => n.metadata?.name)).not.toContain(namespace);
+    expect((await k.core.listNamespace()).items.map((n) => n.metadata?.name)).not.toContain(namespace);
   });
 
   it("an empty namespace is deleted promptly", async () => {
-    const namespace = await newNamespace();
-    await core.deleteNamespace({ name: namespace });
-    await eventually("namespace to be gone", async () => ((await core.listNamespace()).items.some((n) => n.metadata?.name === namespace) ? undefined : true));
+    const namespace = await k.namespace();
+    await k.core.deleteNamespace({ name: namespace });
+    await eventually("namespace to be gone", async () => ((await k.core.listNamespace()).items.some((n) => n.metadata?.name === namespace) ? undefined : true));
   });
 });

@@ -1,55 +1,32 @@
 // limit/continue pagination over a consistent snapshot, through client-node.
 import { randomBytes } from "node:crypto";
-import { ApiException, CoreV1Api, KubeConfig, type V1ConfigMapList } from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiException, type V1ConfigMapList } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
-
-describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let core: CoreV1Api;
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `page-${randomBytes(4).toString("hex")}`;
-    await core.createNamespace({ body: { metadata: { name } } });
-    return name;
-  };
+describe.each(personaGrid)("pagination on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls }, "page");
   /** Creates cm-00 … in parallel: lists come back in key (name) order whatever the creation order. */
   const fill = async (namespace: string, count: number, labels?: (i: number) => Record<string, string>) => {
     await Promise.all(
       Array.from({ length: count }, (_, i) => count - 1 - i).map((i) =>
-        core.createNamespacedConfigMap({ namespace, body: { metadata: { name: `cm-${String(i).padStart(2, "0")}`, labels: labels?.(i) }, data: { i: String(i) } } }),
+        k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: `cm-${String(i).padStart(2, "0")}`, labels: labels?.(i) }, data: { i: String(i) } } }),
       ),
     );
   };
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    const kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
-
   it("23 ConfigMaps in pages of 5: same set, no duplicates, remainingItemCount decreasing, one resourceVersion", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await fill(namespace, 23);
-    const full = await core.listNamespacedConfigMap({ namespace });
+    const full = await k.core.listNamespacedConfigMap({ namespace });
     expect(full.items).toHaveLength(23);
     expect(full.metadata?._continue).toBeFalsy();
 
     const pages: V1ConfigMapList[] = [];
     let token: string | undefined;
     do {
-      const page = await core.listNamespacedConfigMap({ namespace, limit: 5, _continue: token });
+      const page = await k.core.listNamespacedConfigMap({ namespace, limit: 5, _continue: token });
       pages.push(page);
       token = page.metadata?._continue || undefined;
     } while (token && pages.length < 10);
@@ -68,22 +45,22 @@ describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
   });
 
   it("objects created, changed or deleted between pages do not change the snapshot", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await fill(namespace, 23);
-    const first = await core.listNamespacedConfigMap({ namespace, limit: 5 });
+    const first = await k.core.listNamespacedConfigMap({ namespace, limit: 5 });
     const firstRv = first.metadata!.resourceVersion!;
 
     // Between pages: add objects (sorting before and after the rest), change one and delete one not yet seen.
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "aa-new" } } });
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "zz-new" } } });
-    const later = await core.readNamespacedConfigMap({ name: "cm-20", namespace });
-    await core.replaceNamespacedConfigMap({ name: "cm-20", namespace, body: { ...later, data: { i: "changed" } } });
-    await core.deleteNamespacedConfigMap({ name: "cm-21", namespace });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "aa-new" } } });
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "zz-new" } } });
+    const later = await k.core.readNamespacedConfigMap({ name: "cm-20", namespace });
+    await k.core.replaceNamespacedConfigMap({ name: "cm-20", namespace, body: { ...later, data: { i: "changed" } } });
+    await k.core.deleteNamespacedConfigMap({ name: "cm-21", namespace });
 
     const rest: V1ConfigMapList[] = [];
     let token = first.metadata?._continue;
     while (token) {
-      const page = await core.listNamespacedConfigMap({ namespace, limit: 5, _continue: token });
+      const page = await k.core.listNamespacedConfigMap({ namespace, limit: 5, _continue: token });
       rest.push(page);
       token = page.metadata?._continue || undefined;
     }
@@ -98,19 +75,19 @@ describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
     expect(new Set(names).size).toBe(23);
 
     // A fresh list sees the current state.
-    const now = await core.listNamespacedConfigMap({ namespace });
+    const now = await k.core.listNamespacedConfigMap({ namespace });
     expect(now.items.map((i) => i.metadata!.name!)).toEqual(expect.arrayContaining(["aa-new", "zz-new"]));
     expect(now.items.map((i) => i.metadata!.name!)).not.toContain("cm-21");
     expect(Number(now.metadata!.resourceVersion)).toBeGreaterThan(Number(firstRv));
   });
 
   it("pages with a label selector are filled to the limit and carry no remainingItemCount", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await fill(namespace, 20, (i) => ({ parity: i % 2 === 0 ? "even" : "odd" }));
     const pages: V1ConfigMapList[] = [];
     let token: string | undefined;
     do {
-      const page = await core.listNamespacedConfigMap({ namespace, limit: 3, labelSelector: "parity=even", _continue: token });
+      const page = await k.core.listNamespacedConfigMap({ namespace, limit: 3, labelSelector: "parity=even", _continue: token });
       pages.push(page);
       token = page.metadata?._continue || undefined;
     } while (token && pages.length < 10);
@@ -121,15 +98,15 @@ describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
   });
 
   it("paginates across all namespaces", async () => {
-    const ns1 = await newNamespace();
-    const ns2 = await newNamespace();
+    const ns1 = await k.namespace();
+    const ns2 = await k.namespace();
     const marker = `m${randomBytes(3).toString("hex")}`;
     await fill(ns1, 4, () => ({ marker }));
     await fill(ns2, 4, () => ({ marker }));
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page = await core.listConfigMapForAllNamespaces({ limit: 3, labelSelector: `marker=${marker}`, _continue: token });
+      const page = await k.core.listConfigMapForAllNamespaces({ limit: 3, labelSelector: `marker=${marker}`, _continue: token });
       seen.push(...page.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`));
       token = page.metadata?._continue || undefined;
     } while (token);
@@ -138,11 +115,11 @@ describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
   });
 
   it("a garbage continue token is 400 BadRequest", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await fill(namespace, 3);
     for (const token of ["garbage", "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6LTF9", "%%%"]) {
       try {
-        await core.listNamespacedConfigMap({ namespace, limit: 2, _continue: token });
+        await k.core.listNamespacedConfigMap({ namespace, limit: 2, _continue: token });
         expect.fail(`continue=${token} was accepted`);
       } catch (err) {
         expect(err).toBeInstanceOf(ApiException);
@@ -156,9 +133,9 @@ describe.each(personas)("pagination on %s (tls: %s)", (version, tls) => {
   });
 
   it("limit larger than the collection returns everything without a continue token", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     await fill(namespace, 4);
-    const page = await core.listNamespacedConfigMap({ namespace, limit: 500 });
+    const page = await k.core.listNamespacedConfigMap({ namespace, limit: 500 });
     expect(page.items).toHaveLength(4);
     expect(page.metadata?._continue).toBeFalsy();
     expect(page.metadata?.remainingItemCount).toBeUndefined();

@@ -1,31 +1,13 @@
 // PATCH in its four content types, and the status and scale subresources, through client-node.
-import { randomBytes } from "node:crypto";
-import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
+import { PatchStrategy, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { apiFailure, useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions("Content-Type", PatchStrategy.JsonPatch);
 const strategic = setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch);
 const apply = setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply);
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; status: Record<string, any> }> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiException);
-    const e = err as ApiException<unknown>;
-    return { code: e.code, status: typeof e.body === "string" ? JSON.parse(e.body) : (e.body as Record<string, any>) };
-  }
-  throw new Error("expected the request to fail");
-}
 
 const twoContainers = (name: string): V1Deployment => ({
   metadata: { name, labels: { app: name } },
@@ -52,43 +34,24 @@ const twoContainers = (name: string): V1Deployment => ({
   },
 });
 
-describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let core: CoreV1Api;
-  let apps: AppsV1Api;
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `patch-${randomBytes(4).toString("hex")}`;
-    await core.createNamespace({ body: { metadata: { name } } });
-    return name;
-  };
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    const kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-    apps = kc.makeApiClient(AppsV1Api);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
+describe.each(personaGrid)("patch on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls }, "patch");
 
   it("merge patch: adds, replaces and removes (null) keys", async () => {
-    const namespace = await newNamespace();
-    const created = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "m", labels: { keep: "1", drop: "1" } }, data: { a: "1", b: "2" } } });
-    const patched = await core.patchNamespacedConfigMap({ name: "m", namespace, body: { metadata: { labels: { drop: null, added: "yes" } }, data: { a: "10", b: null, c: "3" } } }, merge);
+    const namespace = await k.namespace();
+    const created = await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "m", labels: { keep: "1", drop: "1" } }, data: { a: "1", b: "2" } } });
+    const patched = await k.core.patchNamespacedConfigMap({ name: "m", namespace, body: { metadata: { labels: { drop: null, added: "yes" } }, data: { a: "10", b: null, c: "3" } } }, merge);
     expect(patched.data).toEqual({ a: "10", c: "3" });
     expect(patched.metadata?.labels).toEqual({ keep: "1", added: "yes" });
     expect(patched.metadata?.uid).toBe(created.metadata?.uid);
     expect(Number(patched.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
-    expect((await core.readNamespacedConfigMap({ name: "m", namespace })).data).toEqual({ a: "10", c: "3" });
+    expect((await k.core.readNamespacedConfigMap({ name: "m", namespace })).data).toEqual({ a: "10", c: "3" });
   });
 
   it("merge patch replaces lists wholesale", async () => {
-    const namespace = await newNamespace();
-    await apps.createNamespacedDeployment({ namespace, body: twoContainers("mp") });
-    const patched = await apps.patchNamespacedDeployment(
+    const namespace = await k.namespace();
+    await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("mp") });
+    const patched = await k.apps.patchNamespacedDeployment(
       { name: "mp", namespace, body: { spec: { template: { spec: { containers: [{ name: "only", image: "redis:7" }] } } } } },
       merge,
     );
@@ -96,9 +59,9 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
   });
 
   it("JSON patch: add, replace, remove and a passing test op", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "j" }, data: { a: "1", b: "2" } } });
-    const patched = await core.patchNamespacedConfigMap(
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "j" }, data: { a: "1", b: "2" } } });
+    const patched = await k.core.patchNamespacedConfigMap(
       {
         name: "j",
         namespace,
@@ -118,9 +81,9 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
   });
 
   it("strategic merge: containers merged by name, env merged by name, other containers kept", async () => {
-    const namespace = await newNamespace();
-    await apps.createNamespacedDeployment({ namespace, body: twoContainers("smp") });
-    const patched = await apps.patchNamespacedDeployment(
+    const namespace = await k.namespace();
+    await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("smp") });
+    const patched = await k.apps.patchNamespacedDeployment(
       {
         name: "smp",
         namespace,
@@ -154,9 +117,9 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
   });
 
   it("strategic merge: $patch: delete removes a container and an env entry by name", async () => {
-    const namespace = await newNamespace();
-    await apps.createNamespacedDeployment({ namespace, body: twoContainers("del") });
-    const patched = await apps.patchNamespacedDeployment(
+    const namespace = await k.namespace();
+    await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("del") });
+    const patched = await k.apps.patchNamespacedDeployment(
       {
         name: "del",
         namespace,
@@ -182,15 +145,15 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
   });
 
   it("strategic merge on a ConfigMap behaves as a merge for maps", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "s" }, data: { a: "1", b: "2" } } });
-    const patched = await core.patchNamespacedConfigMap({ name: "s", namespace, body: { data: { b: null, c: "3" } } }, strategic);
+    const namespace = await k.namespace();
+    await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name: "s" }, data: { a: "1", b: "2" } } });
+    const patched = await k.core.patchNamespacedConfigMap({ name: "s", namespace, body: { data: { b: null, c: "3" } } }, strategic);
     expect(patched.data).toEqual({ a: "1", c: "3" });
   });
 
   it("server-side apply creates, then updates", async () => {
-    const namespace = await newNamespace();
-    const first = await core.patchNamespacedConfigMapWithHttpInfo(
+    const namespace = await k.namespace();
+    const first = await k.core.patchNamespacedConfigMapWithHttpInfo(
       { name: "ssa", namespace, fieldManager: "lifeboat-test", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ssa", labels: { v: "1" } }, data: { a: "1" } } },
       apply,
     );
@@ -198,7 +161,7 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
     expect(first.data.data).toEqual({ a: "1" });
     expect(first.data.metadata?.uid).toBeTruthy();
 
-    const second = await core.patchNamespacedConfigMapWithHttpInfo(
+    const second = await k.core.patchNamespacedConfigMapWithHttpInfo(
       { name: "ssa", namespace, fieldManager: "lifeboat-test", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ssa", labels: { v: "2" } }, data: { a: "2", b: "3" } } },
       apply,
     );
@@ -206,24 +169,24 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
     expect(second.data.data).toEqual({ a: "2", b: "3" });
     expect(second.data.metadata?.labels).toEqual({ v: "2" });
     expect(second.data.metadata?.uid).toBe(first.data.metadata?.uid);
-    const read = await core.readNamespacedConfigMap({ name: "ssa", namespace });
+    const read = await k.core.readNamespacedConfigMap({ name: "ssa", namespace });
     expect(read.data).toEqual({ a: "2", b: "3" });
   });
 
   it("server-side apply without fieldManager is 422", async () => {
-    const namespace = await newNamespace();
-    const f = await failure(
-      core.patchNamespacedConfigMap({ name: "nofm", namespace, body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nofm" }, data: { a: "1" } } }, apply),
+    const namespace = await k.namespace();
+    const f = await apiFailure(
+      k.core.patchNamespacedConfigMap({ name: "nofm", namespace, body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nofm" }, data: { a: "1" } } }, apply),
     );
     expect(f.code).toBe(422);
     expect(f.status.reason).toBe("Invalid");
     expect(f.status.message).toContain("fieldManager: Required value");
-    expect((await core.listNamespacedConfigMap({ namespace })).items).toHaveLength(0);
+    expect((await k.core.listNamespacedConfigMap({ namespace })).items).toHaveLength(0);
   });
 
   it("status subresource: PUT /status changes only status; PUT on the resource ignores status", async () => {
-    const namespace = await newNamespace();
-    const created = await apps.createNamespacedDeployment({ namespace, body: twoContainers("st") });
+    const namespace = await k.namespace();
+    const created = await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("st") });
     expect(created.metadata?.generation).toBe(1);
 
     // Status write: status changes, the spec change in the same body is ignored.
@@ -232,60 +195,60 @@ describe.each(personas)("patch on %s (tls: %s)", (version, tls) => {
       spec: { ...created.spec!, replicas: 9 },
       status: { replicas: 2, readyReplicas: 1, observedGeneration: 1 },
     };
-    const afterStatus = await apps.replaceNamespacedDeploymentStatus({ name: "st", namespace, body: withStatus });
+    const afterStatus = await k.apps.replaceNamespacedDeploymentStatus({ name: "st", namespace, body: withStatus });
     expect(afterStatus.status?.readyReplicas).toBe(1);
     expect(afterStatus.spec?.replicas).toBe(2);
     expect(afterStatus.metadata?.generation).toBe(1);
 
     // Main resource write: spec changes, status in the body is ignored.
-    const current = await apps.readNamespacedDeployment({ name: "st", namespace });
+    const current = await k.apps.readNamespacedDeployment({ name: "st", namespace });
     const withSpec: V1Deployment = { ...current, spec: { ...current.spec!, replicas: 4 }, status: { replicas: 77, readyReplicas: 77 } };
-    const afterSpec = await apps.replaceNamespacedDeployment({ name: "st", namespace, body: withSpec });
+    const afterSpec = await k.apps.replaceNamespacedDeployment({ name: "st", namespace, body: withSpec });
     expect(afterSpec.spec?.replicas).toBe(4);
     expect(afterSpec.status?.readyReplicas).toBe(1);
     expect(afterSpec.metadata?.generation).toBe(2);
 
-    const read = await apps.readNamespacedDeploymentStatus({ name: "st", namespace });
+    const read = await k.apps.readNamespacedDeploymentStatus({ name: "st", namespace });
     expect(read.status?.readyReplicas).toBe(1);
     expect(read.spec?.replicas).toBe(4);
 
     // A merge patch of /status works the same way.
-    const patched = await apps.patchNamespacedDeploymentStatus({ name: "st", namespace, body: { status: { readyReplicas: 2 }, spec: { replicas: 1 } } }, merge);
+    const patched = await k.apps.patchNamespacedDeploymentStatus({ name: "st", namespace, body: { status: { readyReplicas: 2 }, spec: { replicas: 1 } } }, merge);
     expect(patched.status?.readyReplicas).toBe(2);
     expect(patched.spec?.replicas).toBe(4);
   });
 
   it("scale subresource: GET and PUT scale change spec.replicas", async () => {
-    const namespace = await newNamespace();
-    await apps.createNamespacedDeployment({ namespace, body: twoContainers("sc") });
-    const scale = await apps.readNamespacedDeploymentScale({ name: "sc", namespace });
+    const namespace = await k.namespace();
+    await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("sc") });
+    const scale = await k.apps.readNamespacedDeploymentScale({ name: "sc", namespace });
     expect(scale.apiVersion).toBe("autoscaling/v1");
     expect(scale.kind).toBe("Scale");
     expect(scale.metadata?.name).toBe("sc");
     expect(scale.spec?.replicas).toBe(2);
 
     scale.spec = { replicas: 5 };
-    const updated = await apps.replaceNamespacedDeploymentScale({ name: "sc", namespace, body: scale });
+    const updated = await k.apps.replaceNamespacedDeploymentScale({ name: "sc", namespace, body: scale });
     expect(updated.spec?.replicas).toBe(5);
-    expect((await apps.readNamespacedDeployment({ name: "sc", namespace })).spec?.replicas).toBe(5);
+    expect((await k.apps.readNamespacedDeployment({ name: "sc", namespace })).spec?.replicas).toBe(5);
 
-    const patched = await apps.patchNamespacedDeploymentScale({ name: "sc", namespace, body: { spec: { replicas: 1 } } }, merge);
+    const patched = await k.apps.patchNamespacedDeploymentScale({ name: "sc", namespace, body: { spec: { replicas: 1 } } }, merge);
     expect(patched.spec?.replicas).toBe(1);
-    const dep = await apps.readNamespacedDeployment({ name: "sc", namespace });
+    const dep = await k.apps.readNamespacedDeployment({ name: "sc", namespace });
     expect(dep.spec?.replicas).toBe(1);
     expect(dep.spec?.template.spec?.containers).toHaveLength(2);
   });
 
   it("scale subresource: a stale resourceVersion is a conflict; scale of a missing deployment is 404", async () => {
-    const namespace = await newNamespace();
-    await apps.createNamespacedDeployment({ namespace, body: twoContainers("sc2") });
-    const stale = await apps.readNamespacedDeploymentScale({ name: "sc2", namespace });
-    await apps.replaceNamespacedDeploymentScale({ name: "sc2", namespace, body: { ...stale, spec: { replicas: 3 } } });
-    const f = await failure(apps.replaceNamespacedDeploymentScale({ name: "sc2", namespace, body: { ...stale, spec: { replicas: 7 } } }));
+    const namespace = await k.namespace();
+    await k.apps.createNamespacedDeployment({ namespace, body: twoContainers("sc2") });
+    const stale = await k.apps.readNamespacedDeploymentScale({ name: "sc2", namespace });
+    await k.apps.replaceNamespacedDeploymentScale({ name: "sc2", namespace, body: { ...stale, spec: { replicas: 3 } } });
+    const f = await apiFailure(k.apps.replaceNamespacedDeploymentScale({ name: "sc2", namespace, body: { ...stale, spec: { replicas: 7 } } }));
     expect(f.code).toBe(409);
     expect(f.status.reason).toBe("Conflict");
-    expect((await apps.readNamespacedDeployment({ name: "sc2", namespace })).spec?.replicas).toBe(3);
-    const missing = await failure(apps.readNamespacedDeploymentScale({ name: "nope", namespace }));
+    expect((await k.apps.readNamespacedDeployment({ name: "sc2", namespace })).spec?.replicas).toBe(3);
+    const missing = await apiFailure(k.apps.readNamespacedDeploymentScale({ name: "nope", namespace }));
     expect(missing.code).toBe(404);
   });
 });

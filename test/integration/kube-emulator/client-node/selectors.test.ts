@@ -1,38 +1,14 @@
 // Label and field selectors on list, through client-node.
 import { randomBytes } from "node:crypto";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
-
-describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-  let core: CoreV1Api;
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `sel-${randomBytes(4).toString("hex")}`;
-    await core.createNamespace({ body: { metadata: { name } } });
-    return name;
-  };
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls, nodes: 2 });
-    const kc = new KubeConfig();
-    kc.loadFromString(emulator.kubeconfig);
-    core = kc.makeApiClient(CoreV1Api);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
+describe.each(personaGrid)("selectors on %s (tls: %s)", (version, tls) => {
+  const k = useClientNode({ k8sVersion: version, tls, nodes: 2 }, "sel");
 
   it("label selectors: =, ==, !=, in, notin, exists, !key and conjunctions", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const labelled: Record<string, Record<string, string>> = {
       a: { env: "prod", tier: "web" },
       b: { env: "staging", tier: "web" },
@@ -41,10 +17,10 @@ describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
       e: {},
     };
     for (const [name, labels] of Object.entries(labelled)) {
-      await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels } } });
+      await k.core.createNamespacedConfigMap({ namespace, body: { metadata: { name, labels } } });
     }
     const select = async (labelSelector: string) =>
-      (await core.listNamespacedConfigMap({ namespace, labelSelector })).items.map((i) => i.metadata!.name!).sort();
+      (await k.core.listNamespacedConfigMap({ namespace, labelSelector })).items.map((i) => i.metadata!.name!).sort();
 
     expect(await select("env=prod")).toEqual(["a", "c"]);
     expect(await select("env==prod")).toEqual(["a", "c"]);
@@ -62,52 +38,52 @@ describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
   });
 
   it("label selector across namespaces only matches the labelled objects", async () => {
-    const ns1 = await newNamespace();
-    const ns2 = await newNamespace();
+    const ns1 = await k.namespace();
+    const ns2 = await k.namespace();
     const marker = `m${randomBytes(3).toString("hex")}`;
-    await core.createNamespacedConfigMap({ namespace: ns1, body: { metadata: { name: "x", labels: { marker } } } });
-    await core.createNamespacedConfigMap({ namespace: ns2, body: { metadata: { name: "y", labels: { marker } } } });
-    await core.createNamespacedConfigMap({ namespace: ns2, body: { metadata: { name: "z" } } });
-    const all = await core.listConfigMapForAllNamespaces({ labelSelector: `marker=${marker}` });
+    await k.core.createNamespacedConfigMap({ namespace: ns1, body: { metadata: { name: "x", labels: { marker } } } });
+    await k.core.createNamespacedConfigMap({ namespace: ns2, body: { metadata: { name: "y", labels: { marker } } } });
+    await k.core.createNamespacedConfigMap({ namespace: ns2, body: { metadata: { name: "z" } } });
+    const all = await k.core.listConfigMapForAllNamespaces({ labelSelector: `marker=${marker}` });
     expect(all.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`).sort()).toEqual([`${ns1}/x`, `${ns2}/y`].sort());
   });
 
   it("field selectors metadata.name and metadata.namespace", async () => {
-    const ns1 = await newNamespace();
-    const ns2 = await newNamespace();
-    for (const ns of [ns1, ns2]) for (const name of ["one", "two"]) await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name } } });
+    const ns1 = await k.namespace();
+    const ns2 = await k.namespace();
+    for (const ns of [ns1, ns2]) for (const name of ["one", "two"]) await k.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name } } });
 
-    const byName = await core.listNamespacedConfigMap({ namespace: ns1, fieldSelector: "metadata.name=one" });
+    const byName = await k.core.listNamespacedConfigMap({ namespace: ns1, fieldSelector: "metadata.name=one" });
     expect(byName.items.map((i) => i.metadata?.name)).toEqual(["one"]);
-    const notName = await core.listNamespacedConfigMap({ namespace: ns1, fieldSelector: "metadata.name!=one" });
+    const notName = await k.core.listNamespacedConfigMap({ namespace: ns1, fieldSelector: "metadata.name!=one" });
     expect(notName.items.map((i) => i.metadata?.name)).toEqual(["two"]);
 
-    const inNs = await core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${ns2}` });
+    const inNs = await k.core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${ns2}` });
     expect(inNs.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`).sort()).toEqual([`${ns2}/one`, `${ns2}/two`]);
-    const both = await core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${ns2},metadata.name=two` });
+    const both = await k.core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.namespace=${ns2},metadata.name=two` });
     expect(both.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`)).toEqual([`${ns2}/two`]);
 
     // Namespaces themselves select by name.
-    const nsList = await core.listNamespace({ fieldSelector: `metadata.name=${ns1}` });
+    const nsList = await k.core.listNamespace({ fieldSelector: `metadata.name=${ns1}` });
     expect(nsList.items.map((n) => n.metadata?.name)).toEqual([ns1]);
   });
 
   it("pod field selectors spec.nodeName and status.phase", async () => {
-    const namespace = await newNamespace();
+    const namespace = await k.namespace();
     const pod = (name: string, nodeName?: string) => ({
       metadata: { name },
       spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: "c", image: "busybox:1.36" }] },
     });
-    await core.createNamespacedPod({ namespace, body: pod("on-1", "node-1") });
-    await core.createNamespacedPod({ namespace, body: pod("on-2", "node-2") });
-    await core.createNamespacedPod({ namespace, body: pod("also-on-1", "node-1") });
-    await core.createNamespacedPod({ namespace, body: pod("unscheduled") });
+    await k.core.createNamespacedPod({ namespace, body: pod("on-1", "node-1") });
+    await k.core.createNamespacedPod({ namespace, body: pod("on-2", "node-2") });
+    await k.core.createNamespacedPod({ namespace, body: pod("also-on-1", "node-1") });
+    await k.core.createNamespacedPod({ namespace, body: pod("unscheduled") });
     // A status write makes one pod Running.
-    const running = await core.readNamespacedPod({ name: "on-1", namespace });
+    const running = await k.core.readNamespacedPod({ name: "on-1", namespace });
     running.status = { ...running.status, phase: "Running" };
-    await core.replaceNamespacedPodStatus({ name: "on-1", namespace, body: running });
+    await k.core.replaceNamespacedPodStatus({ name: "on-1", namespace, body: running });
 
-    const names = async (fieldSelector: string) => (await core.listNamespacedPod({ namespace, fieldSelector })).items.map((p) => p.metadata!.name!).sort();
+    const names = async (fieldSelector: string) => (await k.core.listNamespacedPod({ namespace, fieldSelector })).items.map((p) => p.metadata!.name!).sort();
     expect(await names("spec.nodeName=node-1")).toEqual(["also-on-1", "on-1"]);
     expect(await names("spec.nodeName=node-2")).toEqual(["on-2"]);
     expect(await names("spec.nodeName=")).toEqual(["unscheduled"]);
@@ -117,15 +93,15 @@ describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
     expect(await names("status.phase!=Running,spec.nodeName=node-1")).toEqual(["also-on-1"]);
 
     // As a kubelet lists its pods: across namespaces.
-    const forNode = await core.listPodForAllNamespaces({ fieldSelector: "spec.nodeName=node-2" });
+    const forNode = await k.core.listPodForAllNamespaces({ fieldSelector: "spec.nodeName=node-2" });
     expect(forNode.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)).toContain(`${namespace}/on-2`);
     expect(forNode.items.every((p) => p.spec?.nodeName === "node-2")).toBe(true);
   });
 
   it("secret field selector type", async () => {
-    const namespace = await newNamespace();
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: "plain" }, stringData: { a: "b" } } });
-    await core.createNamespacedSecret({
+    const namespace = await k.namespace();
+    await k.core.createNamespacedSecret({ namespace, body: { metadata: { name: "plain" }, stringData: { a: "b" } } });
+    await k.core.createNamespacedSecret({
       namespace,
       body: {
         metadata: { name: "cert" },
@@ -133,8 +109,8 @@ describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
         data: { "tls.crt": Buffer.from("crt").toString("base64"), "tls.key": Buffer.from("key").toString("base64") },
       },
     });
-    await core.createNamespacedSecret({ namespace, body: { metadata: { name: "custom" }, type: "example.com/custom", stringData: { x: "y" } } });
-    const names = async (fieldSelector: string) => (await core.listNamespacedSecret({ namespace, fieldSelector })).items.map((s) => s.metadata!.name!).sort();
+    await k.core.createNamespacedSecret({ namespace, body: { metadata: { name: "custom" }, type: "example.com/custom", stringData: { x: "y" } } });
+    const names = async (fieldSelector: string) => (await k.core.listNamespacedSecret({ namespace, fieldSelector })).items.map((s) => s.metadata!.name!).sort();
     expect(await names("type=Opaque")).toEqual(["plain"]);
     expect(await names("type=kubernetes.io/tls")).toEqual(["cert"]);
     expect(await names("type!=Opaque")).toEqual(["cert", "custom"]);
@@ -142,9 +118,9 @@ describe.each(personas)("selectors on %s (tls: %s)", (version, tls) => {
   });
 
   it("node field selector metadata.name and label selectors on seeded nodes", async () => {
-    const nodes = await core.listNode({ fieldSelector: "metadata.name=node-2" });
+    const nodes = await k.core.listNode({ fieldSelector: "metadata.name=node-2" });
     expect(nodes.items.map((n) => n.metadata?.name)).toEqual(["node-2"]);
-    const byLabel = await core.listNode({ labelSelector: "kubernetes.io/hostname=node-1" });
+    const byLabel = await k.core.listNode({ labelSelector: "kubernetes.io/hostname=node-1" });
     expect(byLabel.items.map((n) => n.metadata?.name)).toEqual(["node-1"]);
   });
 });

@@ -1,16 +1,11 @@
 // Watches through client-node's Watch and informers: event order from a list's
 // resourceVersion, selector transitions, bookmarks and 410 Gone for expired versions.
 import { randomBytes } from "node:crypto";
-import { CoreV1Api, KubeConfig, makeInformer, Watch, type V1ConfigMap } from "@kubernetes/client-node";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
+import { makeInformer, Watch, type KubeConfig, type V1ConfigMap } from "@kubernetes/client-node";
+import type { EmulatorOptions } from "@lifeboat/kube-emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { useClientNode } from "../support/client-node.js";
+import { personaGrid } from "../support/clusters.js";
 
 interface WatchEvent {
   type: string;
@@ -84,42 +79,30 @@ class Recorder {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An emulator for the describe block whose watches stop after each test. */
 function harness(options: EmulatorOptions) {
-  const ctx = {} as { emulator: RunningEmulator; kc: KubeConfig; core: CoreV1Api; recorders: Recorder[] };
-  beforeAll(async () => {
-    ctx.emulator = await startEmulator(options);
-    ctx.kc = new KubeConfig();
-    ctx.kc.loadFromString(ctx.emulator.kubeconfig);
-    ctx.core = ctx.kc.makeApiClient(CoreV1Api);
-    ctx.recorders = [];
-  });
+  const k = useClientNode(options, "watch");
+  const recorders: Recorder[] = [];
   afterEach(() => {
-    for (const r of ctx.recorders.splice(0)) r.stop();
-  });
-  afterAll(async () => {
-    await ctx.emulator?.stop();
+    for (const r of recorders.splice(0)) r.stop();
   });
   return {
     get core() {
-      return ctx.core;
+      return k.core;
     },
     get kc() {
-      return ctx.kc;
+      return k.kc;
     },
-    async namespace(): Promise<string> {
-      const name = `watch-${randomBytes(4).toString("hex")}`;
-      await ctx.core.createNamespace({ body: { metadata: { name } } });
-      return name;
-    },
+    namespace: () => k.namespace(),
     async watch(path: string, query: Record<string, string | number | boolean | undefined>): Promise<Recorder> {
-      const r = await Recorder.start(ctx.kc, path, query);
-      ctx.recorders.push(r);
+      const r = await Recorder.start(k.kc, path, query);
+      recorders.push(r);
       return r;
     },
   };
 }
 
-describe.each(personas)("watch on %s (tls: %s)", (version, tls) => {
+describe.each(personaGrid)("watch on %s (tls: %s)", (version, tls) => {
   const k = harness({ k8sVersion: version, tls, bookmarkIntervalMs: 200 });
 
   it("ADDED, MODIFIED, DELETED in order from a list's resourceVersion", async () => {

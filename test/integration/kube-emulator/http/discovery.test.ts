@@ -1,16 +1,8 @@
 // Discovery and OpenAPI at the protocol level: the Accept headers kubectl sends, the media
 // types answered, and which documents each persona serves.
-import http from "node:http";
-import https from "node:https";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
+import { describe, expect, it } from "vitest";
+import { personaGrid, useEmulator } from "../support/clusters.js";
+import { rawRequest, type RawReply } from "../support/raw-http.js";
 
 /** What kubectl 1.30 sends for /api and /apis. */
 const aggregatedAccept =
@@ -18,41 +10,16 @@ const aggregatedAccept =
 /** What client-go's OpenAPISchema() sends for /openapi/v2. */
 const protobufAccept = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+/** Parses the body as JSON, failing the test when it is not JSON. */
+const json = (r: RawReply) => JSON.parse(r.body.toString("utf8")) as Record<string, any>;
 
-function get(emulator: RunningEmulator, path: string, accept?: string): Promise<Reply> {
-  const url = new URL(path, emulator.url);
-  const headers: Record<string, string> = { Authorization: `Bearer ${emulator.token}` };
-  if (accept) headers.Accept = accept;
-  const mod = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: "GET", headers, ca: emulator.caPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-const json = (r: Reply) => JSON.parse(r.body.toString("utf8")) as Record<string, any>;
-
-describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
+describe.each(personaGrid)("raw discovery on %s (tls: %s)", (version, tls) => {
+  const cluster = useEmulator({ k8sVersion: version, tls });
+  /** A GET with the admin token and the Accept header given (none when left out). */
+  const get = (path: string, accept?: string) => rawRequest(cluster.emulator, "GET", path, { accept: accept || null });
 
   it("/version answers JSON with the persona's version", async () => {
-    const r = await get(emulator, "/version");
+    const r = await get("/version");
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^application\/json/);
     const v = json(r);
@@ -65,7 +32,7 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
 
   if (version === "1.16") {
     it("1.16 declines aggregated discovery: /apis answers a plain APIGroupList as application/json", async () => {
-      const r = await get(emulator, "/apis", aggregatedAccept);
+      const r = await get("/apis", aggregatedAccept);
       expect(r.status).toBe(200);
       expect(r.headers["content-type"]).toBe("application/json");
       const body = json(r);
@@ -77,7 +44,7 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
     });
 
     it("1.16 declines aggregated discovery for /api too: plain APIVersions", async () => {
-      const r = await get(emulator, "/api", aggregatedAccept);
+      const r = await get("/api", aggregatedAccept);
       expect(r.status).toBe(200);
       expect(r.headers["content-type"]).toBe("application/json");
       const body = json(r);
@@ -86,14 +53,14 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
     });
 
     it("1.16 has no /openapi/v3", async () => {
-      const r = await get(emulator, "/openapi/v3", "application/json");
+      const r = await get("/openapi/v3", "application/json");
       expect(r.status).toBe(404);
-      const doc = await get(emulator, "/openapi/v3/api/v1", "application/json");
+      const doc = await get("/openapi/v3/api/v1", "application/json");
       expect(doc.status).toBe(404);
     });
   } else {
     it("1.30: /apis with the aggregated Accept answers JSON whose Content-Type matches its body", async () => {
-      const r = await get(emulator, "/apis", aggregatedAccept);
+      const r = await get("/apis", aggregatedAccept);
       expect(r.status).toBe(200);
       const body = json(r);
       const type = String(r.headers["content-type"]);
@@ -107,27 +74,27 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
     });
 
     it("1.30 serves /openapi/v3 with per group-version documents", async () => {
-      const index = await get(emulator, "/openapi/v3", "application/json");
+      const index = await get("/openapi/v3", "application/json");
       expect(index.status).toBe(200);
       expect(index.headers["content-type"]).toMatch(/^application\/json/);
       const paths = json(index).paths as Record<string, { serverRelativeURL: string }>;
       expect(Object.keys(paths)).toEqual(expect.arrayContaining(["api/v1", "apis/apps/v1", "apis/networking.k8s.io/v1", "apis/batch/v1"]));
       expect(paths["api/v1"]!.serverRelativeURL).toMatch(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]+$/i);
 
-      const doc = await get(emulator, paths["apis/apps/v1"]!.serverRelativeURL, "application/json");
+      const doc = await get(paths["apis/apps/v1"]!.serverRelativeURL, "application/json");
       expect(doc.status).toBe(200);
       const body = json(doc);
       expect(body.openapi).toMatch(/^3\./);
       expect(Object.keys(body.paths)).toContain("/apis/apps/v1/namespaces/{namespace}/deployments");
       expect(doc.headers["cache-control"]).toContain("immutable");
 
-      const missing = await get(emulator, "/openapi/v3/apis/extensions/v1beta1", "application/json");
+      const missing = await get("/openapi/v3/apis/extensions/v1beta1", "application/json");
       expect(missing.status).toBe(404);
     });
   }
 
   it("/openapi/v2 answers protobuf for the protobuf Accept", async () => {
-    const r = await get(emulator, "/openapi/v2", protobufAccept);
+    const r = await get("/openapi/v2", protobufAccept);
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^application\/com\.github\.proto-openapi\.spec\.v2[.@]v1\.0\+protobuf$/);
     expect(r.body.length).toBeGreaterThan(1000);
@@ -140,7 +107,7 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
   });
 
   it("/openapi/v2 answers JSON for a JSON Accept", async () => {
-    const r = await get(emulator, "/openapi/v2", "application/json");
+    const r = await get("/openapi/v2", "application/json");
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^application\/json/);
     const doc = json(r);
@@ -152,18 +119,18 @@ describe.each(personas)("raw discovery on %s (tls: %s)", (version, tls) => {
   });
 
   it("/openapi/v2 refuses a media type it cannot produce with 406", async () => {
-    const r = await get(emulator, "/openapi/v2", "text/html");
+    const r = await get("/openapi/v2", "text/html");
     expect(r.status).toBe(406);
   });
 
   it("/apis/<group> answers an APIGroup with versions and the preferred version", async () => {
-    const r = await get(emulator, "/apis/autoscaling", "application/json");
+    const r = await get("/apis/autoscaling", "application/json");
     expect(r.status).toBe(200);
     const g = json(r);
     expect(g.kind).toBe("APIGroup");
     expect(g.name).toBe("autoscaling");
     expect(g.preferredVersion.version).toBe(version === "1.16" ? "v1" : "v2");
-    const gone = await get(emulator, version === "1.16" ? "/apis/discovery.k8s.io" : "/apis/extensions", "application/json");
+    const gone = await get(version === "1.16" ? "/apis/discovery.k8s.io" : "/apis/extensions", "application/json");
     expect(gone.status).toBe(404);
   });
 });

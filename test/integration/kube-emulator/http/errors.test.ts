@@ -1,87 +1,23 @@
 // Refused requests client-node cannot send as they are: bodies that do not parse, bodies of
 // the wrong group, version or kind, oversized bodies, unknown paths and media types. Each
 // answers a metav1.Status and stores nothing.
-import http from "node:http";
-import https from "node:https";
-import { randomBytes } from "node:crypto";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { personaGrid, useEmulator } from "../support/clusters.js";
+import { createNamespace, expectStatus, rawRequest, type RawOptions } from "../support/raw-http.js";
 
-const personas = [
-  ["1.16", false],
-  ["1.16", true],
-  ["1.30", false],
-  ["1.30", true],
-] as const;
+describe.each(personaGrid)("raw errors on %s (tls: %s)", (version, tls) => {
+  const cluster = useEmulator({ k8sVersion: version, tls });
+  const send = (method: string, path: string, options?: RawOptions) => rawRequest(cluster.emulator, method, path, options);
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json: Record<string, any>;
-}
-
-function send(emulator: RunningEmulator, method: string, path: string, options: { body?: string | Buffer; contentType?: string; token?: string | null } = {}): Promise<Reply> {
-  const url = new URL(path, emulator.url);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const token = options.token === undefined ? emulator.token : options.token;
-  if (token !== null) headers.Authorization = `Bearer ${token}`;
-  if (options.contentType) headers["Content-Type"] = options.contentType;
-  if (options.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(options.body));
-  const mod = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method, headers, ca: emulator.caPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: Record<string, any> = {};
-        try {
-          json = JSON.parse(text);
-        } catch {
-          // not JSON; callers assert on text
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    // The server may answer (413) before reading the whole body and close the socket.
-    req.on("error", reject);
-    if (options.body !== undefined) req.end(options.body);
-    else req.end();
-  });
-}
-
-function expectStatus(reply: Reply, code: number, reason: string): void {
-  expect(reply.status).toBe(code);
-  expect(reply.headers["content-type"]).toMatch(/^application\/json/);
-  expect(reply.json).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", code, reason });
-  expect(typeof reply.json.message).toBe("string");
-}
-
-describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
-
-  const newNamespace = async (): Promise<string> => {
-    const name = `raw-${randomBytes(4).toString("hex")}`;
-    const r = await send(emulator, "POST", "/api/v1/namespaces", { body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }), contentType: "application/json" });
-    expect(r.status).toBe(201);
-    return name;
-  };
+  const newNamespace = () => createNamespace(cluster.emulator, "raw");
   const configMaps = async (namespace: string): Promise<string[]> => {
-    const r = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps`);
+    const r = await send("GET", `/api/v1/namespaces/${namespace}/configmaps`);
     expect(r.status).toBe(200);
     expect(r.json.kind).toBe("ConfigMapList");
     return (r.json.items as Array<{ metadata: { name: string } }>).map((i) => i.metadata.name).sort();
   };
   const post = (namespace: string, body: string, contentType = "application/json") =>
-    send(emulator, "POST", `/api/v1/namespaces/${namespace}/configmaps`, { body, contentType });
+    send("POST", `/api/v1/namespaces/${namespace}/configmaps`, { body, contentType });
 
   it("a well-formed JSON and YAML body is created (control)", async () => {
     const namespace = await newNamespace();
@@ -113,7 +49,7 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
     const r = await post(namespace, JSON.stringify({ apiVersion: "apps/v1", kind: "ConfigMap", metadata: { name: "x" } }));
     expectStatus(r, 400, "BadRequest");
     expect(r.json.message).toBe("the API version in the data (apps/v1) does not match the expected API version (v1)");
-    const d = await send(emulator, "POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+    const d = await send("POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
       body: JSON.stringify({ apiVersion: "v1", kind: "Deployment", metadata: { name: "x" } }),
       contentType: "application/json",
     });
@@ -128,7 +64,7 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
     expectStatus(r, 400, "BadRequest");
     expect(r.json.message).toContain('Secret in version "v1" cannot be handled as a ConfigMap');
     expect(await configMaps(namespace)).toEqual([]);
-    const secrets = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/secrets`);
+    const secrets = await send("GET", `/api/v1/namespaces/${namespace}/secrets`);
     expect(secrets.json.items.filter((s: { metadata: { name: string } }) => s.metadata.name === "x")).toEqual([]);
   });
 
@@ -193,13 +129,13 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
     const namespace = await newNamespace();
     const created = await post(namespace, JSON.stringify({ metadata: { name: "p" }, data: { a: "1" } }));
     for (const type of ["application/json", "text/plain", "application/yaml"]) {
-      const r = await send(emulator, "PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: '{"data":{"a":"2"}}', contentType: type });
+      const r = await send("PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: '{"data":{"a":"2"}}', contentType: type });
       expectStatus(r, 415, "UnsupportedMediaType");
       for (const t of ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"]) {
         expect(r.json.message).toContain(t);
       }
     }
-    const read = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps/p`);
+    const read = await send("GET", `/api/v1/namespaces/${namespace}/configmaps/p`);
     expect(read.json.data).toEqual({ a: "1" });
     expect(read.json.metadata.resourceVersion).toBe(created.json.metadata.resourceVersion);
   });
@@ -207,11 +143,11 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
   it("JSON patch that is not valid JSON: 400, object unchanged", async () => {
     const namespace = await newNamespace();
     const created = await post(namespace, JSON.stringify({ metadata: { name: "p" }, data: { a: "1" } }));
-    const r = await send(emulator, "PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: '[{"op":"replace",', contentType: "application/json-patch+json" });
+    const r = await send("PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: '[{"op":"replace",', contentType: "application/json-patch+json" });
     expectStatus(r, 400, "BadRequest");
-    const m = await send(emulator, "PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: "{not json", contentType: "application/merge-patch+json" });
+    const m = await send("PATCH", `/api/v1/namespaces/${namespace}/configmaps/p`, { body: "{not json", contentType: "application/merge-patch+json" });
     expectStatus(m, 400, "BadRequest");
-    const read = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps/p`);
+    const read = await send("GET", `/api/v1/namespaces/${namespace}/configmaps/p`);
     expect(read.json.data).toEqual({ a: "1" });
     expect(read.json.metadata.resourceVersion).toBe(created.json.metadata.resourceVersion);
   });
@@ -229,7 +165,7 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
     if (version === "1.30") paths.push("/apis/extensions/v1beta1/namespaces/default/ingresses", "/apis/batch/v1beta1/cronjobs");
     if (version === "1.16") paths.push("/apis/networking.k8s.io/v1/ingressclasses", "/apis/policy/v1/poddisruptionbudgets");
     for (const path of paths) {
-      const r = await send(emulator, "GET", path);
+      const r = await send("GET", path);
       expect({ path, status: r.status }).toEqual({ path, status: 404 });
       expectStatus(r, 404, "NotFound");
       expect(r.json.message).toBe("the server could not find the requested resource");
@@ -237,19 +173,19 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
   });
 
   it("a cluster-scoped resource under a namespace path: 404", async () => {
-    const r = await send(emulator, "GET", "/api/v1/namespaces/default/nodes");
+    const r = await send("GET", "/api/v1/namespaces/default/nodes");
     expectStatus(r, 404, "NotFound");
   });
 
   it("unsupported verb on a collection: 405 MethodNotAllowed", async () => {
     const namespace = await newNamespace();
-    const r = await send(emulator, "PUT", `/api/v1/namespaces/${namespace}/configmaps`, { body: "{}", contentType: "application/json" });
+    const r = await send("PUT", `/api/v1/namespaces/${namespace}/configmaps`, { body: "{}", contentType: "application/json" });
     expectStatus(r, 405, "MethodNotAllowed");
   });
 
   it("dryRun with an unknown value: 400, nothing stored", async () => {
     const namespace = await newNamespace();
-    const r = await send(emulator, "POST", `/api/v1/namespaces/${namespace}/configmaps?dryRun=Yes`, {
+    const r = await send("POST", `/api/v1/namespaces/${namespace}/configmaps?dryRun=Yes`, {
       body: JSON.stringify({ metadata: { name: "d" } }),
       contentType: "application/json",
     });
@@ -260,7 +196,7 @@ describe.each(personas)("raw errors on %s (tls: %s)", (version, tls) => {
   it("a bad propagationPolicy on delete: 400 and the object kept", async () => {
     const namespace = await newNamespace();
     await post(namespace, JSON.stringify({ metadata: { name: "keep" } }));
-    const r = await send(emulator, "DELETE", `/api/v1/namespaces/${namespace}/configmaps/keep?propagationPolicy=Sometimes`);
+    const r = await send("DELETE", `/api/v1/namespaces/${namespace}/configmaps/keep?propagationPolicy=Sometimes`);
     expectStatus(r, 400, "BadRequest");
     expect(await configMaps(namespace)).toEqual(["keep"]);
   });

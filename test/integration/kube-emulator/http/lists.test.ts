@@ -1,73 +1,37 @@
 // The wire shape of lists, single objects and watch events: which carry apiVersion/kind.
 // A backup tool that reads lists must not rely on items having a kind, because a real API
 // server leaves it out for built-in types (typed lists) and keeps it for custom resources.
-import http from "node:http";
-import https from "node:https";
 import { randomBytes } from "node:crypto";
-import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { uniqueName, useEmulator } from "../support/clusters.js";
+import { jsonRequest, watchEvents, type RawReply } from "../support/raw-http.js";
 
 const personas = [
   ["1.16", false],
   ["1.30", true],
 ] as const;
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  json: Record<string, any>;
-}
-
-function send(emulator: RunningEmulator, method: string, path: string, body?: unknown, accept = "application/json"): Promise<Reply> {
-  const url = new URL(path, emulator.url);
-  const headers: Record<string, string> = { Accept: accept, Authorization: `Bearer ${emulator.token}` };
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  if (text !== undefined) headers["Content-Type"] = "application/json";
-  const mod = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method, headers, ca: emulator.caPem }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        let json: Record<string, any> = {};
-        try {
-          json = JSON.parse(raw);
-        } catch {
-          // watch streams are line-delimited
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: raw, json });
-      });
-    });
-    req.on("error", reject);
-    req.end(text);
-  });
-}
-
 describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
-  let emulator: RunningEmulator;
+  const cluster = useEmulator({ k8sVersion: version, tls });
+  /** Sends `body` as JSON with the admin token and the Accept header given. */
+  const send = (method: string, path: string, body?: unknown, accept = "application/json") => jsonRequest(cluster.emulator, method, path, body, { accept });
   let namespace: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ k8sVersion: version, tls });
-    namespace = `wire-${randomBytes(4).toString("hex")}`;
-    expect((await send(emulator, "POST", "/api/v1/namespaces", { metadata: { name: namespace } })).status).toBe(201);
-    expect((await send(emulator, "POST", `/api/v1/namespaces/${namespace}/configmaps`, { metadata: { name: "cm" }, data: { a: "1" } })).status).toBe(201);
-    const dep = await send(emulator, "POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+    namespace = uniqueName("wire");
+    expect((await send("POST", "/api/v1/namespaces", { metadata: { name: namespace } })).status).toBe(201);
+    expect((await send("POST", `/api/v1/namespaces/${namespace}/configmaps`, { metadata: { name: "cm" }, data: { a: "1" } })).status).toBe(201);
+    const dep = await send("POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
       metadata: { name: "d" },
       spec: { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },
     });
     expect(dep.status).toBe(201);
   });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
 
   it("a single GET carries apiVersion and kind", async () => {
-    const r = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps/cm`);
+    const r = await send("GET", `/api/v1/namespaces/${namespace}/configmaps/cm`);
     expect(r.json).toMatchObject({ apiVersion: "v1", kind: "ConfigMap" });
-    const d = await send(emulator, "GET", `/apis/apps/v1/namespaces/${namespace}/deployments/d`);
+    const d = await send("GET", `/apis/apps/v1/namespaces/${namespace}/deployments/d`);
     expect(d.json).toMatchObject({ apiVersion: "apps/v1", kind: "Deployment" });
   });
 
@@ -77,7 +41,7 @@ describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
       [`/apis/apps/v1/namespaces/${namespace}/deployments`, "DeploymentList", "apps/v1"],
       ["/api/v1/namespaces", "NamespaceList", "v1"],
     ] as const) {
-      const r = await send(emulator, "GET", path);
+      const r = await send("GET", path);
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ kind: listKind, apiVersion });
       expect(r.json.metadata.resourceVersion).toMatch(/^\d+$/);
@@ -89,17 +53,17 @@ describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
   });
 
   it("watch events carry apiVersion and kind on every object", async () => {
-    const r = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps?watch=true&timeoutSeconds=1`);
+    const r = await send("GET", `/api/v1/namespaces/${namespace}/configmaps?watch=true&timeoutSeconds=1`);
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^application\/json/);
-    const events = r.text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const events = watchEvents(r);
     expect(events.map((e) => e.type)).toEqual(["ADDED"]);
-    expect(events[0].object).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" } });
+    expect(events[0]!.object).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" } });
   });
 
   it("metadata.selfLink is set up to 1.19 (RemoveSelfLink off) and absent from 1.20 on", async () => {
-    const one = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps/cm`);
-    const list = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps`);
+    const one = await send("GET", `/api/v1/namespaces/${namespace}/configmaps/cm`);
+    const list = await send("GET", `/api/v1/namespaces/${namespace}/configmaps`);
     if (version === "1.16") {
       expect(one.json.metadata.selfLink).toBe(`/api/v1/namespaces/${namespace}/configmaps/cm`);
       expect(list.json.metadata.selfLink).toBe(`/api/v1/namespaces/${namespace}/configmaps`);
@@ -111,7 +75,7 @@ describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
 
   it("a Table Accept is declined with a plain JSON list (kubectl falls back)", async () => {
     const accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
-    const r = await send(emulator, "GET", `/api/v1/namespaces/${namespace}/configmaps`, undefined, accept);
+    const r = await send("GET", `/api/v1/namespaces/${namespace}/configmaps`, undefined, accept);
     expect(r.status).toBe(200);
     expect(r.headers["content-type"]).toBe("application/json");
     expect(r.json.kind).toBe("ConfigMapList");
@@ -119,7 +83,7 @@ describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
 
   it("a list of custom resources keeps apiVersion and kind on its items", async () => {
     const group = `w${randomBytes(3).toString("hex")}.example.com`;
-    const crd = await send(emulator, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
+    const crd = await send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: `gadgets.${group}` },
@@ -131,14 +95,14 @@ describe.each(personas)("wire shapes on %s (tls: %s)", (version, tls) => {
       },
     });
     expect(crd.status).toBe(201);
-    let created: Reply | undefined;
+    let created: RawReply | undefined;
     for (let i = 0; i < 100; i++) {
-      created = await send(emulator, "POST", `/apis/${group}/v1/namespaces/${namespace}/gadgets`, { apiVersion: `${group}/v1`, kind: "Gadget", metadata: { name: "g" } });
+      created = await send("POST", `/apis/${group}/v1/namespaces/${namespace}/gadgets`, { apiVersion: `${group}/v1`, kind: "Gadget", metadata: { name: "g" } });
       if (created.status !== 404) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(created?.status).toBe(201);
-    const list = await send(emulator, "GET", `/apis/${group}/v1/namespaces/${namespace}/gadgets`);
+    const list = await send("GET", `/apis/${group}/v1/namespaces/${namespace}/gadgets`);
     expect(list.json).toMatchObject({ apiVersion: `${group}/v1`, kind: "GadgetList" });
     expect(list.json.items.map((i: Record<string, unknown>) => [i.apiVersion, i.kind])).toEqual([[`${group}/v1`, "Gadget"]]);
   });

@@ -2,6 +2,7 @@ import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { JsonObject, ResourceInfo } from "../api-types.js";
+import { resourceInfo } from "../testing/resource-info.js";
 import { buildOpenApiV2, encodeSwaggerAsGnostic, negotiateOpenApiV2, versionHasFieldValidation } from "./index.js";
 
 /** A decoded protobuf message: field number -> raw values (bytes for length-delimited, bigint-free numbers for varints). */
@@ -65,29 +66,12 @@ function queryParamNames(op: Fields): string[] {
   return names;
 }
 
-const std = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-function res(group: string, version: string, resource: string, kind: string, namespaced: boolean, extra: Partial<ResourceInfo> = {}): ResourceInfo {
-  return {
-    group,
-    version,
-    resource,
-    kind,
-    singularName: kind.toLowerCase(),
-    namespaced,
-    verbs: std,
-    subresources: [],
-    storageKey: `${group}/${resource}`,
-    storageVersion: version,
-    ...extra,
-  };
-}
-
 const resources: ResourceInfo[] = [
-  res("", "v1", "namespaces", "Namespace", false, { verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], subresources: ["status"] }),
-  res("", "v1", "pods", "Pod", true, { subresources: ["status"] }),
-  res("apps", "v1", "deployments", "Deployment", true, { subresources: ["status", "scale"] }),
-  res("stable.example.com", "v1", "crontabs", "CronTab", true),
-  res("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", false, { verbs: ["create"] }),
+  resourceInfo("", "v1", "namespaces", "Namespace", false, { verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], subresources: ["status"] }),
+  resourceInfo("", "v1", "pods", "Pod", true, { subresources: ["status"] }),
+  resourceInfo("apps", "v1", "deployments", "Deployment", true, { subresources: ["status", "scale"] }),
+  resourceInfo("stable.example.com", "v1", "crontabs", "CronTab", true),
+  resourceInfo("authentication.k8s.io", "v1", "tokenreviews", "TokenReview", false, { verbs: ["create"] }),
 ];
 
 describe("buildOpenApiV2", () => {

@@ -1,31 +1,15 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { JsonObject, ResourceInfo } from "../api-types.js";
+import { resourceInfo } from "../testing/resource-info.js";
 import { buildOpenApiV3, buildOpenApiV3GroupVersion, buildOpenApiV3Index, groupVersionApiPath, openApiV3Hash } from "./index.js";
 
-const std = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-function res(group: string, version: string, resource: string, kind: string, namespaced: boolean, extra: Partial<ResourceInfo> = {}): ResourceInfo {
-  return {
-    group,
-    version,
-    resource,
-    kind,
-    singularName: kind.toLowerCase(),
-    namespaced,
-    verbs: std,
-    subresources: [],
-    storageKey: `${group}/${resource}`,
-    storageVersion: version,
-    ...extra,
-  };
-}
-
 const resources: ResourceInfo[] = [
-  res("", "v1", "namespaces", "Namespace", false, { subresources: ["status"] }),
-  res("", "v1", "configmaps", "ConfigMap", true),
-  res("apps", "v1", "deployments", "Deployment", true, { subresources: ["status", "scale"] }),
-  res("stable.example.com", "v1", "crontabs", "CronTab", true),
-  res("stable.example.com", "v2", "crontabs", "CronTab", true),
+  resourceInfo("", "v1", "namespaces", "Namespace", false, { subresources: ["status"] }),
+  resourceInfo("", "v1", "configmaps", "ConfigMap", true),
+  resourceInfo("apps", "v1", "deployments", "Deployment", true, { subresources: ["status", "scale"] }),
+  resourceInfo("stable.example.com", "v1", "crontabs", "CronTab", true),
+  resourceInfo("stable.example.com", "v2", "crontabs", "CronTab", true),
 ];
 
 const obj = (v: unknown): JsonObject => v as JsonObject;
@@ -61,7 +45,7 @@ describe("buildOpenApiV3", () => {
     const a = buildOpenApiV3({ resources });
     const b = buildOpenApiV3({ resources });
     expect(b.indexBody).toBe(a.indexBody);
-    const c = buildOpenApiV3({ resources: [...resources, res("", "v1", "secrets", "Secret", true)] });
+    const c = buildOpenApiV3({ resources: [...resources, resourceInfo("", "v1", "secrets", "Secret", true)] });
     expect(c.groupVersions.get("api/v1")!.hash).not.toBe(a.groupVersions.get("api/v1")!.hash);
     expect(c.groupVersions.get("apis/apps/v1")!.hash).toBe(a.groupVersions.get("apis/apps/v1")!.hash);
   });

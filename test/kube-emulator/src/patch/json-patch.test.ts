@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../api-types.js";
-import { StatusError } from "../http/status-error.js";
+import { statusErrorOf } from "../testing/status-error-of.js";
 import { applyJsonPatch } from "./json-patch.js";
 
 const pod = (): JsonObject => ({
   metadata: { name: "p", labels: { app: "web" } },
   spec: { containers: [{ name: "a", image: "a:1" }] },
 });
-
-function statusErrorOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err;
-    throw err;
-  }
-  throw new Error("expected a StatusError");
-}
 
 describe("applyJsonPatch", () => {
   it.each<[string, unknown[], (obj: JsonObject) => unknown, unknown]>([

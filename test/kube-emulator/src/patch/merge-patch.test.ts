@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject, JsonValue } from "../api-types.js";
-import { StatusError } from "../http/status-error.js";
+import { statusErrorOf } from "../testing/status-error-of.js";
 import { applyMergePatch, applyMergePatchToObject } from "./merge-patch.js";
 
 function deepFreeze<T>(value: T): T {
@@ -55,14 +55,7 @@ describe("applyMergePatchToObject", () => {
   });
 
   it.each<[unknown]>([[null], ["text"], [3], [true]])("rejects %j with evanphx's 400", (body) => {
-    const err = (() => {
-      try {
-        applyMergePatchToObject({}, body);
-      } catch (e) {
-        return e as StatusError;
-      }
-      throw new Error("no error");
-    })();
+    const err = statusErrorOf(() => applyMergePatchToObject({}, body));
     expect([err.code, err.reason, err.message]).toEqual([400, "BadRequest", "Invalid JSON Patch"]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject, JsonValue } from "../api-types.js";
-import { StatusError } from "../http/status-error.js";
+import { statusErrorOf } from "../testing/status-error-of.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 
 const DEPLOYMENT = { group: "apps", kind: "Deployment" };
@@ -24,16 +24,6 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-function statusErrorOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err;
-    throw err;
-  }
-  throw new Error("expected a StatusError");
 }
 
 const twoContainers = deployment({

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ResourceInfo } from "../api-types.js";
+import { groupNames, served } from "../testing/persona-lookup.js";
 import { getPersona, supportedVersions, type Persona } from "./index.js";
-
-function served(p: Persona, group: string, version: string, resource: string): ResourceInfo | undefined {
-  return p.groups.find((g) => g.group === group)?.resources.find((r) => r.version === version && r.resource === resource);
-}
-
-function groupNames(p: Persona): string[] {
-  return p.groups.map((g) => g.group);
-}
 
 function gvs(p: Persona): string[] {
   return p.groups.flatMap((g) => g.versions.map((v) => (g.group === "" ? v : `${g.group}/${v}`))).sort();

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ResourceInfo } from "../api-types.js";
-import { getPersona, resourceCatalog, storageGroupOf, storageVersions, supportedVersions, type Persona } from "./index.js";
-
-function served(p: Persona, group: string, version: string, resource: string): ResourceInfo | undefined {
-  return p.groups.find((g) => g.group === group)?.resources.find((r) => r.version === version && r.resource === resource);
-}
-
-function groupNames(p: Persona): string[] {
-  return p.groups.map((g) => g.group);
-}
+import { groupNames, served } from "../testing/persona-lookup.js";
+import { getPersona, resourceCatalog, storageGroupOf, storageVersions, supportedVersions } from "./index.js";
 
 describe("1.20, 1.22, 1.25 and 1.27 follow the deprecation guide", () => {
   it("1.20 adds networking v1 Ingress/IngressClass, discovery v1beta1, flowcontrol v1beta1, node v1", () => {

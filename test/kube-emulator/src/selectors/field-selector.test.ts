@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../api-types.js";
-import { StatusError } from "../http/status-error.js";
+import { statusErrorOf } from "../testing/status-error-of.js";
 import { checkFieldSelector, fieldsForResource, resolveField } from "./field-labels.js";
 import { formatFieldSelector, matchesFields, parseFieldSelector } from "./field-selector.js";
-
-function errorOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err;
-    throw err;
-  }
-  throw new Error("expected a StatusError");
-}
 
 const pod: JsonObject = {
   apiVersion: "v1",
@@ -43,7 +33,7 @@ describe("parseFieldSelector", () => {
     ["a=b\\x", "invalid field selector: invalid escape sequence: \\x"],
     ["a=b\\", "invalid field selector: invalid escape sequence: \\"],
   ])("%j fails with %j", (text, message) => {
-    const err = errorOf(() => parseFieldSelector(text));
+    const err = statusErrorOf(() => parseFieldSelector(text));
     expect([err.code, err.message]).toEqual([400, message]);
   });
 
@@ -126,12 +116,12 @@ describe("field labels", () => {
     ["batch", "jobs", "status.failed=1", `field label "status.failed" not supported for batchv1.Job`],
     ["events.k8s.io", "events", "involvedObject.name=x", "field label not supported: involvedObject.name"],
   ])("%s/%s rejects %j", (group, resource, text, message) => {
-    const err = errorOf(() => checkFieldSelector(parseFieldSelector(text), group, resource));
+    const err = statusErrorOf(() => checkFieldSelector(parseFieldSelector(text), group, resource));
     expect([err.code, err.reason, err.message]).toEqual([400, "BadRequest", message]);
   });
 
   it("rejects unsupported custom resource fields with the CRD handler's wording", () => {
-    const err = errorOf(() => checkFieldSelector(parseFieldSelector("spec.size=1"), "example.com", "widgets", { namespaced: true }));
+    const err = statusErrorOf(() => checkFieldSelector(parseFieldSelector("spec.size=1"), "example.com", "widgets", { namespaced: true }));
     expect(err.message).toBe("field label not supported: spec.size");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StatusError } from "../http/status-error.js";
+import { statusErrorOf } from "../testing/status-error-of.js";
 import {
   formatLabelSelector,
   isEverything,
@@ -8,16 +8,6 @@ import {
   parseLabelSelector,
   type LabelSelectorObject,
 } from "./label-selector.js";
-
-function errorOf(fn: () => unknown): StatusError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err;
-    throw err;
-  }
-  throw new Error("expected a StatusError");
-}
 
 const QUALIFIED =
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
@@ -81,7 +71,7 @@ describe("parseLabelSelector: errors", () => {
     [",app", "found ',', expected: !, identifier, or 'end of string'"],
     ["app=a=b", "found '=', expected: ',' or 'end of string'"],
   ])("%j fails with the apiserver's message", (text, message) => {
-    const err = errorOf(() => parseLabelSelector(text));
+    const err = statusErrorOf(() => parseLabelSelector(text));
     expect([err.code, err.reason, err.message]).toEqual([400, "BadRequest", message]);
   });
 });
@@ -129,6 +119,6 @@ describe("labelSelectorFromObject", () => {
     [{ matchLabels: { k: "-v" } }, `values[0][k]: Invalid value: "-v": ${LABEL_VALUE}`],
     [{ matchLabels: { "-k": "-v" } }, `[key: Invalid value: "-k": name part ${QUALIFIED}, values[0][-k]: Invalid value: "-v": ${LABEL_VALUE}]`],
   ])("rejects %j", (sel, message) => {
-    expect(errorOf(() => labelSelectorFromObject(sel)).message).toBe(message);
+    expect(statusErrorOf(() => labelSelectorFromObject(sel)).message).toBe(message);
   });
 });
