@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
-import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess, type MemorySample } from "./emulator-list/emulator-process.js";
+import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess } from "./emulator-list/emulator-process.js";
 import { makeTarget, request, runPool, type HttpTarget } from "./emulator-list/http.js";
 import { clientNodeListers, clientNodePagedList, kubectlRawList, rawHttpPagedList, type ListOutcome } from "./emulator-list/listers.js";
 import { benchKinds, benchLabel, benchLabelValue, namespaceBody, namespaceName, perKindCounts, planObjects } from "./emulator-list/objects.js";

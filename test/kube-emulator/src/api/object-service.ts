@@ -1,13 +1,14 @@
 import { formatGroupVersion, type JsonObject, type KubeObject, type ResourceInfo } from "../api-types.js";
-import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound, StatusError } from "../http/status-error.js";
+import { alreadyExists, badRequest, conflict, forbidden, notFound, StatusError } from "../http/status-error.js";
 import { applyPatch, applyServerSideApply } from "../patch/index.js";
 import type { ResourceRegistry } from "../registry/index.js";
 import { decodeContinue, encodeContinue, ListSnapshots, type ObjectStore } from "../store/index.js";
 import { validateObject, validateUpdate } from "../validation/index.js";
 import { Deleter, type DeleteOptions } from "./deleter.js";
 import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } from "./list-query.js";
-import { clone, generateNameSuffix, isJsonObject, newUid, now, specPart } from "./object-meta.js";
+import { clone, generateNameSuffix, isJsonObject, newUid, now } from "./object-meta.js";
 import { foldStringData, prepareForCreate } from "./strategies.js";
+import { dropUndefinedMeta, mergeForUpdate } from "./update-merge.js";
 import { applyDefaults, tracksGeneration } from "./defaults/index.js";
 import { allocateClusterIp, ClusterIpAllocator } from "./cluster-ip.js";
 import { Versioning } from "./versioning.js";
@@ -135,7 +136,7 @@ export class ObjectService {
     if (rv && rv !== current.metadata.resourceVersion) {
       throw conflict(info.group, info.resource, name, "the object has been modified; please apply your changes to the latest version and try again");
     }
-    const next = this.mergeForUpdate(info, current, this.versioning.toStorage(incoming, info), options);
+    const next = mergeForUpdate(info, current, this.versioning.toStorage(incoming, info), options, this.minor);
     validateObject(info, next);
     validateUpdate(info, current, next);
     return this.commitUpdate(info, current, next, options);
@@ -176,7 +177,7 @@ export class ObjectService {
     patched.kind = versioned.kind;
     if (patched.metadata.name !== name) throw badRequest(`the patch changed metadata.name from "${name}" to "${String(patched.metadata.name)}", which is immutable`);
     const incoming = this.versioning.toStorage(patched, info);
-    const next = this.mergeForUpdate(info, current, incoming, options);
+    const next = mergeForUpdate(info, current, incoming, options, this.minor);
     validateObject(info, next);
     validateUpdate(info, current, next);
     return this.commitUpdate(info, current, next, options);
@@ -248,45 +249,6 @@ export class ObjectService {
     }
   }
 
-  /** Carries over what a client cannot change on update: identity, timestamps, and status or spec by subresource. */
-  private mergeForUpdate(info: ResourceInfo, current: KubeObject, incoming: KubeObject, options: WriteOptions): KubeObject {
-    const meta = {
-      ...incoming.metadata,
-      uid: current.metadata.uid,
-      creationTimestamp: current.metadata.creationTimestamp,
-      generation: current.metadata.generation,
-      deletionTimestamp: current.metadata.deletionTimestamp,
-      deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
-      namespace: current.metadata.namespace,
-    } as KubeObject["metadata"];
-    let next: KubeObject = { ...(info.storageKey === "/secrets" ? foldStringData(incoming) : incoming), metadata: meta };
-    if (options.subresource === "status") {
-      // A status write changes status only (plus metadata, as the real status strategies allow).
-      next = { ...current, metadata: { ...current.metadata, labels: meta.labels, annotations: meta.annotations }, status: incoming.status ?? {} } as KubeObject;
-    } else if (info.subresources.includes("status")) {
-      next = { ...next, status: current.status } as KubeObject;
-      if (current.status === undefined) delete (next as JsonObject).status;
-    }
-    if (info.storageKey === "/namespaces" && options.subresource !== "status") {
-      // spec.finalizers changes only through /finalize.
-      next = { ...next, spec: current.spec } as KubeObject;
-    }
-    if (options.subresource !== "status") next = applyDefaults(info.storageKey, next, this.minor);
-    if (info.storageKey === "/services") next = keepClusterIp(current, next);
-    if (next.metadata.generation !== undefined && specPart(next) !== specPart(current)) {
-      next.metadata.generation = next.metadata.generation + 1;
-    }
-    if (current.metadata.deletionTimestamp && (next.metadata.finalizers?.length ?? 0) > (current.metadata.finalizers?.length ?? 0)) {
-      const added = (next.metadata.finalizers ?? []).filter((f) => !(current.metadata.finalizers ?? []).includes(f));
-      if (added.length > 0) {
-        throw invalid(info.group, info.kind, current.metadata.name ?? "", [
-          { reason: "FieldValueForbidden", field: "metadata.finalizers", message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}` },
-        ]);
-      }
-    }
-    return dropUndefinedMeta(next);
-  }
-
   private commitUpdate(info: ResourceInfo, current: KubeObject, next: KubeObject, options: WriteOptions): KubeObject {
     if (options.dryRun) return this.versioning.fromStorage(next, info);
     const { resourceVersion: _a, ...currentMeta } = current.metadata;
@@ -306,28 +268,6 @@ function asObject(body: unknown): JsonObject {
     throw badRequest(`the request body must be a JSON or YAML object, got ${Array.isArray(body) ? "an array" : typeof body}`);
   }
   return body;
-}
-
-/** clusterIP is immutable: an update that omits it keeps the allocated one; one that changes it is refused. */
-function keepClusterIp(current: KubeObject, next: KubeObject): KubeObject {
-  const was = (current.spec as JsonObject | undefined)?.clusterIP;
-  const spec = { ...((next.spec as JsonObject | undefined) ?? {}) };
-  if (spec.clusterIP === undefined || spec.clusterIP === "") {
-    if (was !== undefined) spec.clusterIP = was;
-    const ips = (current.spec as JsonObject | undefined)?.clusterIPs;
-    if (ips !== undefined && spec.clusterIPs === undefined) spec.clusterIPs = ips;
-  } else if (was !== undefined && spec.clusterIP !== was) {
-    throw invalid("", "Service", current.metadata.name ?? "", [
-      { reason: "FieldValueInvalid", field: "spec.clusterIPs[0]", message: `Invalid value: ${JSON.stringify([spec.clusterIP])}: may not change once set` },
-    ]);
-  }
-  return { ...next, spec };
-}
-
-function dropUndefinedMeta(obj: KubeObject): KubeObject {
-  const meta = obj.metadata as Record<string, unknown>;
-  for (const k of Object.keys(meta)) if (meta[k] === undefined) delete meta[k];
-  return obj;
 }
 
 export { StatusError };
