@@ -7,7 +7,7 @@ import { validateObject, validateUpdate } from "../validation/index.js";
 import { Deleter, type DeleteOptions } from "./deleter.js";
 import { expiredContinue, parseFilter, type ListOptions, type ObjectFilter } from "./list-query.js";
 import { clone, generateNameSuffix, isJsonObject, newUid, now } from "./object-meta.js";
-import { foldStringData, prepareForCreate } from "./strategies.js";
+import { prepareForCreate } from "./strategies.js";
 import { dropUndefinedMeta, mergeForUpdate } from "./update-merge.js";
 import { applyDefaults, tracksGeneration } from "./defaults/index.js";
 import { allocateClusterIp, ClusterIpAllocator } from "./cluster-ip.js";
@@ -101,7 +101,6 @@ export class ObjectService {
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (info.namespaced) this.checkNamespaceWritable(info, meta.namespace!, meta.name);
     let stored = this.versioning.toStorage(incoming, info);
-    if (info.storageKey === "/secrets") stored = foldStringData(stored);
     stored = applyDefaults(info.storageKey, prepareForCreate(info, stored, this.minor), this.minor);
     validateObject(info, stored);
     const ns = info.namespaced ? meta.namespace! : "";
@@ -270,4 +269,3 @@ function asObject(body: unknown): JsonObject {
   return body;
 }
 
-export { StatusError };

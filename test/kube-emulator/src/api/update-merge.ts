@@ -2,7 +2,6 @@ import type { JsonObject, KubeObject, ResourceInfo } from "../api-types.js";
 import { invalid } from "../http/status-error.js";
 import { applyDefaults } from "./defaults/index.js";
 import { specPart } from "./object-meta.js";
-import { foldStringData } from "./strategies.js";
 import type { WriteOptions } from "./object-service.js";
 
 /** Carries over what a client cannot change on update: identity, timestamps, and status or spec by subresource. */
@@ -16,7 +15,7 @@ export function mergeForUpdate(info: ResourceInfo, current: KubeObject, incoming
     deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
     namespace: current.metadata.namespace,
   } as KubeObject["metadata"];
-  let next: KubeObject = { ...(info.storageKey === "/secrets" ? foldStringData(incoming) : incoming), metadata: meta };
+  let next: KubeObject = { ...incoming, metadata: meta };
   if (options.subresource === "status") {
     // A status write changes status only (plus metadata, as the real status strategies allow).
     next = { ...current, metadata: { ...current.metadata, labels: meta.labels, annotations: meta.annotations }, status: incoming.status ?? {} } as KubeObject;

@@ -119,7 +119,3 @@ export function forbidden(group: string, resource: string, name: string | undefi
     ...(causes ? { causes } : {}),
   });
 }
-
-export function gone(message: string): StatusError {
-  return new StatusError(410, "Gone", message);
-}

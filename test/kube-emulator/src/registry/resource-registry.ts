@@ -20,6 +20,8 @@ interface GroupEntry extends ServedGroup {
  */
 export class ResourceRegistry {
   private readonly builtin: GroupEntry[];
+  /** "group/version/resource" of every built-in resource: asked on every request. */
+  private readonly builtinPaths: Set<string>;
   /** CRD name -> the resources it serves. */
   private readonly custom = new Map<string, ResourceInfo[]>();
   private byPath = new Map<string, ResourceInfo>();
@@ -34,6 +36,7 @@ export class ResourceRegistry {
       preferredVersion: g.preferredVersion,
       resources: [...g.resources],
     }));
+    this.builtinPaths = new Set(this.builtin.flatMap((g) => g.resources.map((r) => `${r.group}/${r.version}/${r.resource}`)));
     this.rebuild();
   }
 
@@ -49,7 +52,7 @@ export class ResourceRegistry {
 
   /** Whether a resource is the persona's own rather than a CRD's. */
   isBuiltin(info: ResourceInfo): boolean {
-    return this.builtin.some((g) => g.resources.some((r) => r.group === info.group && r.version === info.version && r.resource === info.resource));
+    return this.builtinPaths.has(`${info.group}/${info.version}/${info.resource}`);
   }
 
   lookup(group: string, version: string, resource: string): ResourceInfo | undefined {
@@ -73,20 +76,12 @@ export class ResourceRegistry {
     return this.groups.flatMap((g) => g.resources);
   }
 
-  /** The resource serving `kind` in a group/version, for bodies that name only apiVersion and kind. */
-  findByKind(group: string, version: string, kind: string): ResourceInfo | undefined {
-    return this.resourcesOf({ group, version }).find((r) => r.kind === kind);
-  }
 
   /** Group, version and kind objects of one storage key are kept in. */
   storageVersionOf(storageKey: string): { group: string; version: string; kind: string } | undefined {
     return this.storageVersions.get(storageKey);
   }
 
-  /** Every served resource that shares a storage key, e.g. all Ingress endpoints. */
-  resourcesSharing(storageKey: string): ResourceInfo[] {
-    return this.allResources().filter((r) => r.storageKey === storageKey);
-  }
 
   private rebuild(): void {
     const groups = this.builtin.map((g) => ({ ...g, versions: [...g.versions], resources: [...g.resources] }));

@@ -1,6 +1,7 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
 import { defaultPodSpec, defaultTemplateAt } from "./pod-spec.js";
 import { defaultServiceSpec } from "./service.js";
+import { foldStringData } from "../strategies.js";
 
 type Defaulter = (obj: KubeObject, minor: number) => KubeObject;
 
@@ -18,6 +19,7 @@ const defaulters: Record<string, Defaulter> = {
   "/podtemplates": (obj) => defaultTemplateAt(obj, ["template"]) as KubeObject,
   "/replicationcontrollers": (obj) => template(withSpec(obj, { replicas: 1, ...spec(obj) })),
   "/services": (obj, minor) => withSpec(obj, defaultServiceSpec(spec(obj), minor)),
+  "/secrets": (obj) => foldStringData(obj),
   "apps/deployments": template,
   "apps/replicasets": template,
   "apps/statefulsets": template,
