@@ -1,15 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { ObjectService } from "./api/object-service.js";
 import { seedKubernetesService, seedNamespaces, seedNodes } from "./bootstrap.js";
-import type { Controller, ControllerContext } from "./controllers/controller.js";
-import { CrdRegistrar } from "./controllers/crd-registrar.js";
-import { GarbageCollector } from "./controllers/garbage-collector.js";
-import { NamespaceLifecycle } from "./controllers/namespace-lifecycle.js";
+import {
+  ControllerClient,
+  controllerFactories,
+  controllerNames,
+  defaultControllerSettings,
+  EventRecorder,
+  type ControllerName,
+  type ControllerSettings,
+} from "./controllers/index.js";
 import type { User } from "./http/authenticate.js";
 import { createRequestListener } from "./http/server.js";
 import { renderKubeconfig } from "./kubeconfig.js";
@@ -18,12 +24,7 @@ import { ResourceRegistry } from "./registry/index.js";
 import { ObjectStore } from "./store/index.js";
 import { createServingCertificates } from "./tls/index.js";
 
-export type ControllerName = "namespace-lifecycle" | "garbage-collector" | "crd-registrar";
-const controllerFactories: Record<ControllerName, (ctx: ControllerContext) => Controller> = {
-  "crd-registrar": (ctx) => new CrdRegistrar(ctx),
-  "namespace-lifecycle": (ctx) => new NamespaceLifecycle(ctx),
-  "garbage-collector": (ctx) => new GarbageCollector(ctx),
-};
+export type { ControllerName, ControllerSettings };
 
 export interface EmulatorOptions {
   /** Kubernetes version to pose as: "1.16", "1.30", … (see supportedVersions). */
@@ -38,15 +39,20 @@ export interface EmulatorOptions {
   name?: string;
   /** Re-enable the workload APIs a stock 1.16 no longer serves (as --runtime-config does). */
   legacyApis?: boolean;
-  /** Where volume data of later controllers lives (kept for the living-cluster controllers). */
+  /**
+   * Where volume data lives: provisioned volumes and each node's kubelet directory. A fresh
+   * temporary directory, removed at stop, when not given.
+   */
   dataDir?: string;
-  /** Number of Node objects the living-cluster controllers create. */
+  /** Number of Node objects (node-1 … node-N). */
   nodes?: number;
   /** Events kept for watches; older resourceVersions answer 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
   /** Controllers to run; all by default. */
   controllers?: ControllerName[];
+  /** Tuning of the living-cluster controllers (CronJob time scale, …). */
+  controllerSettings?: Partial<ControllerSettings>;
   log?: (line: string) => void;
   logRequests?: boolean;
 }
@@ -63,6 +69,8 @@ export interface RunningEmulator {
   kubeSystemUid: string;
   kubeconfig: string;
   kubeconfigPath?: string;
+  /** The data directory in use (see EmulatorOptions.dataDir). */
+  dataDir: string;
   service: ObjectService;
   stop(): Promise<void>;
 }
@@ -74,14 +82,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const service = new ObjectService(store, registry, persona.minor);
   const { kubeSystemUid } = seedNamespaces(store, persona.minor);
   const nodeNames = seedNodes(store, options.nodes ?? 1, persona.version.gitVersion);
-  if (options.dataDir) {
-    // Each node gets the kubelet root the living-cluster controllers lay pod volumes under.
-    for (const node of nodeNames) await mkdir(join(options.dataDir, "nodes", node, "pods"), { recursive: true });
-  }
+  const ownDataDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "lifeboat-emulator-"));
+  const dataDir = options.dataDir ?? ownDataDir!;
+  // Each node gets the kubelet root the kubelet lays pod volumes under.
+  for (const node of nodeNames) await mkdir(join(dataDir, "nodes", node, "pods"), { recursive: true });
   const log = options.log ?? (() => {});
-  const controllers = (options.controllers ?? (Object.keys(controllerFactories) as ControllerName[])).map((name) =>
-    controllerFactories[name]({ service, log }),
-  );
+  const client = new ControllerClient(service);
+  const context = {
+    service,
+    client,
+    events: new EventRecorder(client, log),
+    dataDir,
+    nodeNames,
+    settings: { ...defaultControllerSettings, ...options.controllerSettings },
+    log,
+  };
+  const controllers = (options.controllers ?? controllerNames).map((name) => controllerFactories[name](context));
   for (const c of controllers) c.start();
 
   const token = randomBytes(24).toString("hex");
@@ -128,11 +144,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     kubeSystemUid,
     kubeconfig,
     kubeconfigPath: options.kubeconfigPath,
+    dataDir,
     service,
     stop: async () => {
       for (const c of controllers) c.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
     },
   };
 }

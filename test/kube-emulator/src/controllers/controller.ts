@@ -1,4 +1,6 @@
 import type { ObjectService } from "../api/object-service.js";
+import type { ControllerClient } from "./client.js";
+import type { EventRecorder } from "./events.js";
 
 /** A small control loop over the store's event stream; each can be switched off. */
 export interface Controller {
@@ -7,7 +9,31 @@ export interface Controller {
   stop(): void;
 }
 
+/** Knobs of the living-cluster controllers; every field has a default (see defaultControllerSettings). */
+export interface ControllerSettings {
+  /**
+   * How fast CronJob schedules run: 1 is real time, 60 makes a minute pass each second,
+   * 0 switches CronJobs off (no Job is ever created).
+   */
+  cronJobTimeScale: number;
+  /** How long a pod of a run-to-completion Job "runs" before it succeeds, in ms. */
+  jobPodRunMs: number;
+}
+
+export const defaultControllerSettings: ControllerSettings = {
+  cronJobTimeScale: 1,
+  jobPodRunMs: 200,
+};
+
 export interface ControllerContext {
   service: ObjectService;
+  /** Writes through the API's rules, addressed by storage key. */
+  client: ControllerClient;
+  events: EventRecorder;
+  /** Root of the cluster's volume data (provisioned volumes, nodes' kubelet directories); always exists. */
+  dataDir: string;
+  /** Names of the Node objects the emulator created at start. */
+  nodeNames: string[];
+  settings: ControllerSettings;
   log(message: string): void;
 }
