@@ -9,11 +9,11 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
-import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess } from "./emulator-list/emulator-process.js";
-import { makeTarget, request, runPool, type HttpTarget } from "./emulator-list/http.js";
+import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess, waitForIdle } from "./common/emulator-process.js";
+import { makeTarget, request, runPool, type HttpTarget } from "./common/http.js";
 import { clientNodeListers, clientNodePagedList, kubectlRawList, rawHttpPagedList, type ListOutcome } from "./emulator-list/listers.js";
 import { benchKinds, benchLabel, benchLabelValue, namespaceBody, namespaceName, perKindCounts, planObjects } from "./emulator-list/objects.js";
-import { fmtInt, fmtMiB, fmtSec, GiB } from "./emulator-list/report.js";
+import { fmtInt, fmtMiB, fmtSec, GiB } from "./common/report.js";
 import { allKindsRow, render, row, targetRate, targetRss, verdict, type ListRow, type PhaseMemory } from "./emulator-list/results.js";
 
 const usage = `Usage: npx tsx test/bench/emulator-list.ts [options]
@@ -25,6 +25,9 @@ const usage = `Usage: npx tsx test/bench/emulator-list.ts [options]
   --concurrency N    concurrent POSTs while loading (16)
   --methods LIST     which lists to time, comma-separated: kubectl,client-node,http (all)
   --k8s-version V    persona of the emulator (1.30)
+  --controllers L    the emulator's --controllers: a comma-separated list or "none" (all)
+  --settle-seconds S after the load, wait until the emulator's CPU stays under 5% for
+                     this long (its controllers done) before timing lists (0: don't wait)
   --cpu-prof DIR     run the emulator under node --cpu-prof, writing its profile into DIR
   --emulator-cli F   the emulator's cli.js to run, to compare builds (test/kube-emulator/dist/cli.js)
   --json             print the results as JSON instead of tables
@@ -41,6 +44,8 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "16" },
     methods: { type: "string", default: "kubectl,client-node,http" },
     "k8s-version": { type: "string", default: "1.30" },
+    controllers: { type: "string" },
+    "settle-seconds": { type: "string", default: "2" },
     "cpu-prof": { type: "string" },
     "emulator-cli": { type: "string" },
     json: { type: "boolean", default: false },
@@ -66,6 +71,11 @@ const namespaceCount = positive("namespaces", args.namespaces);
 const runs = positive("runs", args.runs);
 const pageLimit = positive("limit", args.limit);
 const concurrency = positive("concurrency", args.concurrency);
+const settleSeconds = Number(args["settle-seconds"]);
+if (!Number.isInteger(settleSeconds) || settleSeconds < 0) {
+  process.stderr.write(`--settle-seconds must be a non-negative integer, got "${args["settle-seconds"]}"\n`);
+  process.exit(2);
+}
 const methodNames = ["kubectl", "client-node", "http"] as const;
 type MethodName = (typeof methodNames)[number];
 const methods = args.methods.split(",").map((m) => m.trim()) as MethodName[];
@@ -99,7 +109,8 @@ async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
 
   log(`starting the emulator (Kubernetes ${args["k8s-version"]}${nodeFlags.length ? ", CPU profiling" : ""})`);
-  const emulator = await startEmulatorProcess({ cliPath, kubeconfigPath, k8sVersion: args["k8s-version"], nodeFlags });
+  const emulatorArgs = args.controllers ? ["--controllers", args.controllers] : [];
+  const emulator = await startEmulatorProcess({ cliPath, kubeconfigPath, k8sVersion: args["k8s-version"], nodeFlags, emulatorArgs });
   const pid = emulator.pid;
   try {
     const memStart = readMemory(pid);
@@ -142,6 +153,10 @@ async function main(): Promise<void> {
     const loadCpu = readCpuSeconds(pid) - cpuLoad0;
     const memLoaded = readMemory(pid);
     phases.push({ phase: `load ${fmtInt(created)} objects`, peak: memLoaded.hwm, rssAfter: memLoaded.rss });
+    if (settleSeconds > 0) {
+      const waited = await waitForIdle(pid, settleSeconds);
+      log(`emulator idle after ${fmtSec(waited)} s (controllers caught up)`);
+    }
     const load = {
       namespaces: namespaceCount,
       namespaceSeconds: nsSeconds,

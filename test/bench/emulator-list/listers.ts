@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { AppsV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
-import { request, type HttpTarget } from "./http.js";
+import { request, type HttpTarget } from "../common/http.js";
 import { benchLabel, benchLabelValue, type KindName } from "./objects.js";
 
 interface ListedMeta {

@@ -1,7 +1,7 @@
 // Rows and the printed report of the list benchmark: rates, CPU and memory against the targets.
-import type { MemorySample } from "./emulator-process.js";
+import type { MemorySample } from "../common/emulator-process.js";
 import type { ListOutcome } from "./listers.js";
-import { fmtInt, fmtMiB, fmtPct, fmtSec, GiB, median, table } from "./report.js";
+import { fmtInt, fmtMiB, fmtPct, fmtSec, GiB, median, table } from "../common/report.js";
 
 export const targetRate = 20_000; // objects/s listed
 export const targetRss = 1.5 * GiB; // emulator peak RSS at 100k objects

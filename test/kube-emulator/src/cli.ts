@@ -1,7 +1,25 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { controllerNames, type ControllerName } from "./controllers/index.js";
 import { startEmulator } from "./emulator.js";
 import { supportedVersions } from "./personas/index.js";
+
+function controllerList(value: string): ControllerName[] {
+  if (value === "none") return [];
+  if (value === "all") return [...controllerNames];
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.filter((n) => !(controllerNames as string[]).includes(n));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown controller(s) ${unknown.join(", ")}; known: ${controllerNames.join(", ")}`);
+  return names as ControllerName[];
+}
+
+function nonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${value}"`);
+    return n;
+  };
+}
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -23,6 +41,9 @@ const program = new Command()
   .option("--nodes <n>", "number of Node objects", positiveInt("--nodes"), 1)
   .option("--tls", "serve HTTPS with a fresh self-signed CA written into the kubeconfig", false)
   .option("--legacy-apis", "serve extensions/v1beta1 and apps/v1beta1-2 workloads again (1.16 only)", false)
+  .option("--controllers <names>", `comma-separated controllers to run, "all" or "none" (default: all of ${controllerNames.join(", ")})`, controllerList)
+  .option("--cronjob-time-scale <n>", "CronJob clock speed: 1 real time, 60 a minute per second, 0 never fire", nonNegativeNumber("--cronjob-time-scale"), 1)
+  .option("--job-pod-run-ms <ms>", "how long pods that run to completion run before they succeed", nonNegativeNumber("--job-pod-run-ms"), 200)
   .option("--log-requests", "print one line per request to stderr", false)
   .addHelpText("after", "\nPrints the server URL on stdout once it is listening; stop it with SIGTERM or SIGINT.");
 
@@ -37,6 +58,9 @@ const opts = program.opts<{
   nodes: number;
   tls: boolean;
   legacyApis: boolean;
+  controllers?: ControllerName[];
+  cronjobTimeScale: number;
+  jobPodRunMs: number;
   logRequests: boolean;
 }>();
 
@@ -51,6 +75,8 @@ try {
     nodes: opts.nodes,
     tls: opts.tls,
     legacyApis: opts.legacyApis,
+    controllers: opts.controllers,
+    controllerSettings: { cronJobTimeScale: opts.cronjobTimeScale, jobPodRunMs: opts.jobPodRunMs },
     logRequests: opts.logRequests,
     log: (line) => process.stderr.write(`${line}\n`),
   });

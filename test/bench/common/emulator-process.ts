@@ -15,6 +15,8 @@ export interface StartOptions {
   k8sVersion: string;
   /** Extra node flags for the emulator, e.g. ["--cpu-prof", "--cpu-prof-dir=DIR"]. */
   nodeFlags?: string[];
+  /** Extra emulator options, e.g. ["--nodes", "3", "--controllers", "none"]. */
+  emulatorArgs?: string[];
 }
 
 /**
@@ -27,7 +29,7 @@ export async function startEmulatorProcess(options: StartOptions): Promise<Emula
   }
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), options.cliPath, "--k8s-version", options.k8sVersion, "--port", "0", "--kubeconfig", options.kubeconfigPath],
+    [...(options.nodeFlags ?? []), options.cliPath, "--k8s-version", options.k8sVersion, "--port", "0", "--kubeconfig", options.kubeconfigPath, ...(options.emulatorArgs ?? [])],
     { detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const pid = child.pid;
@@ -118,4 +120,20 @@ export function readCpuSeconds(pid: number): number {
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
   return (Number(rest[11]) + Number(rest[12])) / clockTicks;
+}
+
+/**
+ * Waits until a process has used under `threshold` of a core in each of `seconds`
+ * consecutive one-second windows (its background work done), or `timeoutSeconds` passed.
+ * Returns how long it waited, in seconds.
+ */
+export async function waitForIdle(pid: number, seconds: number, threshold = 0.05, timeoutSeconds = 300): Promise<number> {
+  const started = Date.now();
+  let quiet = 0;
+  while (quiet < seconds && Date.now() - started < timeoutSeconds * 1000) {
+    const before = readCpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    quiet = readCpuSeconds(pid) - before < threshold ? quiet + 1 : 0;
+  }
+  return (Date.now() - started) / 1000;
 }
