@@ -3,8 +3,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    // Tests run the emulator from source, so a change is tested without a build first.
-    alias: { "@lifeboat/kube-emulator": fileURLToPath(new URL("./test/kube-emulator/src/index.ts", import.meta.url)) },
+    // Tests run the emulator and the hub from source, so a change is tested without a build first.
+    alias: {
+      "@lifeboat/kube-emulator": fileURLToPath(new URL("./test/kube-emulator/src/index.ts", import.meta.url)),
+      "@lifeboat/hub": fileURLToPath(new URL("./hub/src/index.ts", import.meta.url)),
+    },
   },
   test: {
     include: ["{proto,shared,hub,agent}/src/**/*.test.ts", "test/**/*.test.ts"],

@@ -1,2 +1,4 @@
-// The hub: gRPC services, Redis store, queue, schedules and catalog arrive with their issues.
+// The hub: gRPC services, schedules and catalog arrive with their issues.
 export const component = "hub";
+export * from "./store/index.js";
+export * from "./queue/index.js";

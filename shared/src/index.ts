@@ -1,1 +1,2 @@
 export { LifeboatError, isLifeboatError, type ErrorCode } from "./errors/index.js";
+export * from "./grpc/index.js";

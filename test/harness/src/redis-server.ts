@@ -10,6 +10,22 @@ export interface RedisOptions {
   /** Working directory for redis-server; kept on stop. Without it a fresh temp dir is made and removed on stop. */
   dir?: string;
   startTimeoutMs?: number;
+  /**
+   * Persist every write to an append-only file in `dir` (appendonly yes), as the hub
+   * expects of its Redis, so data survives `restart()`. Default false: a throwaway server
+   * that writes nothing to disk.
+   */
+  appendOnly?: boolean;
+  /** With appendOnly: when the AOF is fsynced (default "everysec", the hub's expectation). */
+  appendFsync?: "always" | "everysec" | "no";
+}
+
+export interface RestartOptions {
+  /**
+   * How the running server is stopped: "kill" (SIGKILL, a crash: no final fsync) or
+   * "shutdown" (the SHUTDOWN command: a clean stop). Default "kill".
+   */
+  how?: "kill" | "shutdown";
 }
 
 export interface RunningRedis {
@@ -17,8 +33,16 @@ export interface RunningRedis {
   port: number;
   /** redis://127.0.0.1:PORT, for ioredis and the agent's/hub's config. */
   url: string;
-  /** The redis-server process, also its process group id. */
-  pid: number;
+  /** The redis-server process, also its process group id (a new one after `restart`). */
+  readonly pid: number;
+  /** The directory redis-server runs in (and keeps its AOF in). */
+  dir: string;
+  /**
+   * Stops the server (see RestartOptions) and starts it again on the same port and dir;
+   * resolves once it answers PING. Clients reconnect by themselves. Fails if another
+   * process took the port meanwhile.
+   */
+  restart(options?: RestartOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,17 +83,49 @@ function ping(port: number, timeoutMs = 1_000): Promise<boolean> {
   });
 }
 
-function redisArgs(port: number, dir: string): string[] {
+/** Sends one command over a raw socket and resolves when the server closes the connection (or the timeout). */
+function sendAndAwaitClose(port: number, command: string, timeoutMs = 5_000): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: HOST, port });
+    const done = (): void => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(timeoutMs, done);
+    socket.once("error", done);
+    socket.once("close", done);
+    socket.once("connect", () => socket.write(`${command}\r\n`));
+    socket.on("data", () => {});
+  });
+}
+
+function redisArgs(port: number, dir: string, options: RedisOptions): string[] {
+  const persistence = options.appendOnly
+    ? ["--save", "", "--appendonly", "yes", "--appendfsync", options.appendFsync ?? "everysec"]
+    : // A throwaway server: nothing is written to disk.
+      ["--save", "", "--appendonly", "no"];
   return [
     "--port", String(port),
     "--bind", HOST,
     "--protected-mode", "yes",
     "--daemonize", "no",
-    // A throwaway server: nothing is written to disk.
-    "--save", "",
-    "--appendonly", "no",
+    ...persistence,
     "--dir", dir,
   ];
+}
+
+async function spawnRedis(binary: string, port: number, dir: string, options: RedisOptions): Promise<ProcessGroup> {
+  const group = await spawnGroup(binary, redisArgs(port, dir, options), { cwd: dir });
+  try {
+    await group.waitReady(() => ping(port), {
+      what: `redis-server on ${HOST}:${port}`,
+      timeoutMs: options.startTimeoutMs ?? 15_000,
+    });
+  } catch (err) {
+    await group.stop();
+    throw err;
+  }
+  return group;
 }
 
 /** Runs Debian's redis-server on a free loopback port until `stop`. */
@@ -88,16 +144,10 @@ export async function startRedis(options: RedisOptions = {}): Promise<RunningRed
   try {
     for (let attempt = 1; group === undefined; attempt++) {
       port = await freePort();
-      const candidate = await spawnGroup(binary, redisArgs(port, dir), { cwd: dir });
       try {
-        await candidate.waitReady(() => ping(port), {
-          what: `redis-server on ${HOST}:${port}`,
-          timeoutMs: options.startTimeoutMs ?? 15_000,
-        });
-        group = candidate;
+        group = await spawnRedis(binary, port, dir, options);
       } catch (err) {
-        await candidate.stop();
-        const portTaken = /address already in use/i.test(candidate.output());
+        const portTaken = /address already in use/i.test(String((err as Error).message));
         if (!portTaken || attempt >= PORT_ATTEMPTS) throw err;
       }
     }
@@ -106,13 +156,33 @@ export async function startRedis(options: RedisOptions = {}): Promise<RunningRed
     throw err;
   }
 
-  const running = group;
+  let running = group;
   let stopping: Promise<void> | undefined;
   return {
     host: HOST,
     port,
     url: `redis://${HOST}:${port}`,
-    pid: running.pid,
+    get pid() {
+      return running.pid;
+    },
+    dir,
+    async restart(restart: RestartOptions = {}) {
+      if (stopping) throw new Error("restart: redis-server was stopped");
+      if ((restart.how ?? "kill") === "shutdown") {
+        // SHUTDOWN (with AOF on: a final fsync) closes the connection as the server exits.
+        await sendAndAwaitClose(port, "SHUTDOWN");
+        await running.stop();
+      } else {
+        // A crash: no chance to flush anything that is not in the AOF already.
+        try {
+          process.kill(-running.pid, "SIGKILL");
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+        }
+        await running.stop();
+      }
+      running = await spawnRedis(binary, port, dir, options);
+    },
     // Idempotent, so afterAll hooks and error paths may both call it.
     stop: () => (stopping ??= running.stop().then(removeDir)),
   };

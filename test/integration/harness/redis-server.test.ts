@@ -56,6 +56,54 @@ describe("startRedis", () => {
     }
   });
 
+  it("keeps data across restart with appendOnly, on the same port, however it is stopped", async () => {
+    const durable = await startRedis({ appendOnly: true });
+    try {
+      const port = durable.port;
+      const firstPid = durable.pid;
+      const c = client(durable.url);
+      await c.connect();
+      expect(await c.config("GET", "appendonly")).toEqual(["appendonly", "yes"]);
+      await c.set("lifeboat:kept", "1");
+      c.disconnect();
+
+      await durable.restart(); // SIGKILL
+      expect(durable.port).toBe(port);
+      expect(durable.pid).not.toBe(firstPid);
+      expect(processExists(firstPid)).toBe(false);
+      const afterKill = client(durable.url);
+      await afterKill.connect();
+      expect(await afterKill.get("lifeboat:kept")).toBe("1");
+      await afterKill.set("lifeboat:kept", "2");
+      afterKill.disconnect();
+
+      await durable.restart({ how: "shutdown" });
+      const afterShutdown = client(durable.url);
+      await afterShutdown.connect();
+      expect(await afterShutdown.get("lifeboat:kept")).toBe("2");
+      afterShutdown.disconnect();
+    } finally {
+      await durable.stop();
+    }
+  });
+
+  it("loses everything on restart without appendOnly (the default)", async () => {
+    const throwaway = await startRedis();
+    try {
+      const c = client(throwaway.url);
+      await c.connect();
+      await c.set("lifeboat:gone", "1");
+      c.disconnect();
+      await throwaway.restart({ how: "shutdown" });
+      const after = client(throwaway.url);
+      await after.connect();
+      expect(await after.get("lifeboat:gone")).toBeNull();
+      after.disconnect();
+    } finally {
+      await throwaway.stop();
+    }
+  });
+
   it("ends the server on stop: connecting afterwards fails", async () => {
     const doomed = await startRedis();
     expect(processExists(doomed.pid)).toBe(true);

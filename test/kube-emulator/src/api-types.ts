@@ -58,6 +58,22 @@ export function parseApiVersion(apiVersion: string): GroupVersion {
 }
 
 /**
+ * Subresources a built-in resource may serve: status and scale on stored objects, and the
+ * pod subresources kube-apiserver registers (pkg/registry/core/rest/storage_core.go).
+ */
+export type Subresource =
+  | "status"
+  | "scale"
+  | "attach"
+  | "binding"
+  | "ephemeralcontainers"
+  | "eviction"
+  | "exec"
+  | "log"
+  | "portforward"
+  | "proxy";
+
+/**
  * One resource as a group/version serves it: what discovery lists, what routing needs,
  * and where its objects are stored. Several served resources may share one storage
  * (Ingress in extensions/v1beta1, networking.k8s.io/v1beta1 and networking.k8s.io/v1).
@@ -73,8 +89,8 @@ export interface ResourceInfo {
   verbs: string[];
   shortNames?: string[];
   categories?: string[];
-  /** Subresources this resource serves (status, scale; exec etc. are added by later controllers). */
-  subresources: Array<"status" | "scale">;
+  /** Subresources this resource serves. */
+  subresources: Subresource[];
   /** Objects of all versions sharing this key are one stored object: "<group>/<resource>". */
   storageKey: string;
   /** The version objects are kept in; conversions go via it. */

@@ -22,8 +22,12 @@ export function seedNamespaces(store: ObjectStore, minor: number): { kubeSystemU
   return { kubeSystemUid };
 }
 
-/** The `kubernetes` Service every cluster has in default, on the first address of the service CIDR. */
-export function seedKubernetesService(store: ObjectStore, minor: number, port: number): void {
+/**
+ * The `kubernetes` Service every cluster has in default, on the first address of the service
+ * CIDR, and the Endpoints (plus, from 1.17, the EndpointSlice) the API server's endpoint
+ * reconciler keeps pointing at itself.
+ */
+export function seedKubernetesService(store: ObjectStore, minor: number, port: number, host = "127.0.0.1"): void {
   store.create("/services", {
     apiVersion: "v1",
     kind: "Service",
@@ -37,6 +41,29 @@ export function seedKubernetesService(store: ObjectStore, minor: number, port: n
       ports: [{ name: "https", protocol: "TCP", port: 443, targetPort: port }],
     },
     status: { loadBalancer: {} },
+  });
+  seedKubernetesEndpoints(store, minor, port, host);
+}
+
+function seedKubernetesEndpoints(store: ObjectStore, minor: number, port: number, host: string): void {
+  // The reconciler labels its Endpoints so that EndpointSliceMirroring (1.19+) leaves them be.
+  const metadata: KubeObject["metadata"] = { name: "kubernetes", namespace: "default", uid: newUid(), creationTimestamp: now() };
+  if (minor >= 19) metadata.labels = { "endpointslice.kubernetes.io/skip-mirror": "true" };
+  store.create("/endpoints", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata,
+    subsets: [{ addresses: [{ ip: host }], ports: [{ name: "https", port, protocol: "TCP" }] }],
+  });
+  if (minor < 17) return;
+  // endpointSliceFromEndpoints: named as the Service, without the managed-by label.
+  store.create("discovery.k8s.io/endpointslices", {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: "kubernetes", namespace: "default", uid: newUid(), creationTimestamp: now(), generation: 1, labels: { "kubernetes.io/service-name": "kubernetes" } },
+    addressType: "IPv4",
+    endpoints: [{ addresses: [host], conditions: { ready: true } }],
+    ports: [{ name: "https", port, protocol: "TCP" }],
   });
 }
 

@@ -16,8 +16,10 @@ import {
   type ControllerName,
   type ControllerSettings,
 } from "./controllers/index.js";
+import { seedDefaultStorageClasses } from "./controllers/storage/default-storage-classes.js";
 import type { User } from "./http/authenticate.js";
-import { createRequestListener } from "./http/server.js";
+import { ContainerRuntime } from "./exec/container-runtime.js";
+import { createRequestListener, createUpgradeListener } from "./http/server.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { getPersona, type Persona } from "./personas/index.js";
 import { ResourceRegistry } from "./registry/index.js";
@@ -82,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const service = new ObjectService(store, registry, persona.minor);
   const { kubeSystemUid } = seedNamespaces(store, persona.minor);
   const nodeNames = seedNodes(store, options.nodes ?? 1, persona.version.gitVersion);
+  seedDefaultStorageClasses(service);
   const ownDataDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "lifeboat-emulator-"));
   const dataDir = options.dataDir ?? ownDataDir!;
   // Each node gets the kubelet root the kubelet lays pod volumes under.
@@ -108,18 +111,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   ];
   const host = options.host ?? "127.0.0.1";
   let address = "";
-  const listener = createRequestListener({
+  const runtime = new ContainerRuntime(store, dataDir);
+  const serverContext = {
     persona,
     service,
+    runtime,
     users,
     insecurePort: !options.tls,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
     serverAddress: () => address,
     onRequest: options.logRequests ? log : undefined,
-  });
+  };
+  const listener = createRequestListener(serverContext);
   const certs = options.tls ? await createServingCertificates() : undefined;
   const server = certs ? https.createServer({ cert: certs.certPem, key: certs.keyPem }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 65_000;
+  const upgrades = createUpgradeListener(serverContext);
+  server.on("upgrade", upgrades.listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -148,6 +156,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     service,
     stop: async () => {
       for (const c of controllers) c.stop();
+      runtime.stop();
+      upgrades.destroyAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });

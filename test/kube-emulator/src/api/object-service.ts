@@ -10,7 +10,10 @@ import { clone, generateNameSuffix, isJsonObject, newUid, now } from "./object-m
 import { prepareForCreate } from "./strategies.js";
 import { dropUndefinedMeta, mergeForUpdate } from "./update-merge.js";
 import { applyDefaults, tracksGeneration } from "./defaults/index.js";
+import { generateJobSelector } from "./defaults/job-selector.js";
+import { admitStorageCreate } from "./defaults/default-storage-class.js";
 import { allocateClusterIp, ClusterIpAllocator } from "./cluster-ip.js";
+import { allocateNodePorts, NodePortAllocator, reallocateNodePorts } from "./node-port.js";
 import { Versioning } from "./versioning.js";
 
 export interface WriteOptions {
@@ -36,6 +39,7 @@ export class ObjectService {
   readonly deleter: Deleter;
   private readonly snapshots = new ListSnapshots();
   private readonly clusterIps: ClusterIpAllocator;
+  private readonly nodePorts: NodePortAllocator;
 
   constructor(
     readonly store: ObjectStore,
@@ -46,6 +50,7 @@ export class ObjectService {
     this.versioning = new Versioning(registry, minor);
     this.deleter = new Deleter(store);
     this.clusterIps = new ClusterIpAllocator(store);
+    this.nodePorts = new NodePortAllocator(store);
   }
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
@@ -102,6 +107,7 @@ export class ObjectService {
     if (info.namespaced) this.checkNamespaceWritable(info, meta.namespace!, meta.name);
     let stored = this.versioning.toStorage(incoming, info);
     stored = applyDefaults(info.storageKey, prepareForCreate(info, stored, this.minor), this.minor);
+    stored = admitStorageCreate(info.storageKey, stored, this.store, this.minor);
     validateObject(info, stored);
     const ns = info.namespaced ? meta.namespace! : "";
     if (this.store.get(info.storageKey, ns, meta.name!)) throw alreadyExists(info.group, info.resource, meta.name!);
@@ -119,6 +125,8 @@ export class ObjectService {
     };
     stored = dropUndefinedMeta(stored);
     if (info.storageKey === "/services") stored = allocateClusterIp(this.clusterIps, stored, this.minor);
+    if (info.storageKey === "batch/jobs") stored = generateJobSelector(stored, this.minor);
+    if (info.storageKey === "/services") stored = allocateNodePorts(this.nodePorts, stored, this.minor);
     if (options.dryRun) return this.versioning.fromStorage(stored, info);
     return this.versioning.fromStorage(this.store.create(info.storageKey, stored), info);
   }
@@ -249,6 +257,7 @@ export class ObjectService {
   }
 
   private commitUpdate(info: ResourceInfo, current: KubeObject, next: KubeObject, options: WriteOptions): KubeObject {
+    if (info.storageKey === "/services" && options.subresource !== "status") next = reallocateNodePorts(this.nodePorts, current, next, this.minor);
     if (options.dryRun) return this.versioning.fromStorage(next, info);
     const { resourceVersion: _a, ...currentMeta } = current.metadata;
     const { resourceVersion: _b, ...nextMeta } = next.metadata;

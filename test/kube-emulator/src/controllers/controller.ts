@@ -18,11 +18,17 @@ export interface ControllerSettings {
   cronJobTimeScale: number;
   /** How long a pod of a run-to-completion Job "runs" before it succeeds, in ms. */
   jobPodRunMs: number;
+  /**
+   * How long the Job controller waits before replacing a failed pod, in ms; doubled with each
+   * further failure up to 36 times this (upstream: 10 s, at most 6 minutes).
+   */
+  jobBackoffMs: number;
 }
 
 export const defaultControllerSettings: ControllerSettings = {
   cronJobTimeScale: 1,
   jobPodRunMs: 200,
+  jobBackoffMs: 10_000,
 };
 
 export interface ControllerContext {

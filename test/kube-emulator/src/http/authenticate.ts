@@ -33,11 +33,12 @@ export function authenticate(req: IncomingMessage, users: User[], insecurePort: 
 const readVerbs = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** RBAC in its smallest form: the message matches the real authorizer's denial. */
-export function authorize(user: User, method: string, resource: { group: string; resource: string; namespace?: string; name?: string }): void {
+export function authorize(user: User, method: string, resource: { group: string; resource: string; subresource?: string; namespace?: string; name?: string }): void {
   if (!user.readOnly || readVerbs.has(method)) return;
   // RequestInfo calls a DELETE without a name deletecollection.
   const verb =
     method === "DELETE" && !resource.name ? "deletecollection" : ({ POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" }[method] ?? method.toLowerCase());
   const where = resource.namespace ? ` in the namespace "${resource.namespace}"` : " at the cluster scope";
-  throw forbidden(resource.group, resource.resource, resource.name, `User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}"${where}`);
+  const what = resource.subresource ? `${resource.resource}/${resource.subresource}` : resource.resource;
+  throw forbidden(resource.group, resource.resource, resource.name, `User "${user.name}" cannot ${verb} resource "${what}" in API group "${resource.group}"${where}`);
 }

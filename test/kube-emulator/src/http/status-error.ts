@@ -16,6 +16,8 @@ export type StatusReason =
   | "RequestEntityTooLarge"
   | "Expired"
   | "InternalError"
+  | "TooManyRequests"
+  | "ServiceUnavailable"
   /** Some server errors carry no reason at all. */
   | "";
 
@@ -30,6 +32,7 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 
 /**

@@ -253,6 +253,8 @@ export function resourcePaths(r: ResourceInfo, opts: OperationOptions): PathSpec
   }
 
   for (const sub of r.subresources) {
+    // Pod connect subresources (exec, log, …) are not published.
+    if (sub !== "status" && sub !== "scale") continue;
     const subGvk = sub === "scale" ? scaleKind(r) : gvk;
     const Sub = sub === "scale" ? "Scale" : "Status";
     const what = sub === "scale" ? "scale" : "status";

@@ -21,7 +21,13 @@ export const coreResources: ResourceDef[] = [
   core("nodes", "Node", false, { shortNames: ["no"], subresources: ["status"] }),
   core("persistentvolumeclaims", "PersistentVolumeClaim", true, { shortNames: ["pvc"], subresources: ["status"] }),
   core("persistentvolumes", "PersistentVolume", false, { shortNames: ["pv"], subresources: ["status"] }),
-  core("pods", "Pod", true, { shortNames: ["po"], categories: ["all"], subresources: ["status"] }),
+  core("pods", "Pod", true, {
+    shortNames: ["po"],
+    categories: ["all"],
+    subresources: ["status", "attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy"],
+    // Behind the EphemeralContainers gate until it went beta, on by default, in 1.23.
+    subresourcesSince: { ephemeralcontainers: 23 },
+  }),
   core("podtemplates", "PodTemplate", true),
   core("replicationcontrollers", "ReplicationController", true, {
     shortNames: ["rc"],

@@ -60,7 +60,7 @@ function toResourceInfo(def: ResourceDef, minor: number): ResourceInfo {
     singularName: def.kind.toLowerCase(),
     namespaced: def.namespaced,
     verbs: [...(def.verbs ?? STANDARD_VERBS)],
-    subresources: [...(def.subresources ?? [])],
+    subresources: (def.subresources ?? []).filter((sub) => minor >= (def.subresourcesSince?.[sub] ?? 0)),
     storageKey,
     storageVersion,
   };

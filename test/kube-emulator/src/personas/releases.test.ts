@@ -100,7 +100,7 @@ describe("1.30", () => {
       verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
       shortNames: ["po"],
       categories: ["all"],
-      subresources: ["status"],
+      subresources: ["status", "attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy"],
       storageKey: "/pods",
       storageVersion: "v1",
     });

@@ -1,4 +1,4 @@
-import type { ResourceInfo } from "../api-types.js";
+import type { ResourceInfo, Subresource } from "../api-types.js";
 
 /** The body of GET /version (k8s.io/apimachinery/pkg/version.Info). */
 export interface VersionInfo {
@@ -61,7 +61,9 @@ export interface ResourceDef {
   categories?: string[];
   /** First minor that carries `categories` (the api-extensions category arrived in 1.20). */
   categoriesSince?: number;
-  subresources?: Array<"status" | "scale">;
+  subresources?: Subresource[];
+  /** First minor that serves a subresource, for those younger than the resource. */
+  subresourcesSince?: Partial<Record<Subresource, number>>;
   /** "<storage group>/<resource>"; defaults to this definition's own group and resource. */
   storageKey?: string;
   /** First minor that serves it by default. */

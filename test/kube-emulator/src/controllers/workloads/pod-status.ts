@@ -28,3 +28,27 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, at: num
   const since = Date.parse(String(ready.lastTransitionTime ?? ""));
   return Number.isFinite(since) && since + minReadySeconds * 1000 <= at;
 }
+
+/** When the pod last became Ready (its Ready=True condition's lastTransitionTime), or undefined when not ready. */
+export function podReadyTime(pod: KubeObject): number | undefined {
+  const ready = conditions(pod).find((c) => c.type === "Ready" && c.status === "True");
+  const at = ready ? Date.parse(String(ready.lastTransitionTime ?? "")) : NaN;
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/** Highest restartCount among regular containers, and among restartable init containers (sidecars). */
+export function maxContainerRestarts(pod: KubeObject): { regular: number; sidecar: number } {
+  const status = (pod.status as JsonObject | undefined) ?? {};
+  const spec = (pod.spec as JsonObject | undefined) ?? {};
+  const restarts = (statuses: unknown, only?: Set<string>): number => {
+    let max = 0;
+    for (const s of Array.isArray(statuses) ? (statuses as JsonObject[]) : []) {
+      if (only && !only.has(String(s.name))) continue;
+      max = Math.max(max, Number(s.restartCount ?? 0) || 0);
+    }
+    return max;
+  };
+  const initContainers = Array.isArray(spec.initContainers) ? (spec.initContainers as JsonObject[]) : [];
+  const sidecars = new Set(initContainers.filter((c) => c.restartPolicy === "Always").map((c) => String(c.name)));
+  return { regular: restarts(status.containerStatuses), sidecar: restarts(status.initContainerStatuses, sidecars) };
+}

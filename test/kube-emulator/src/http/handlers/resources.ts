@@ -12,11 +12,18 @@ import { notFoundPath } from "./discovery.js";
 import { toScale, updateScale } from "./scale.js";
 import { serveWatch } from "./watch.js";
 import { collectionPath, serializeList } from "./serialize-list.js";
+import type { ContainerRuntime } from "../../exec/container-runtime.js";
+import type { UpgradeRequest } from "./exec.js";
+import { servePodSubresource } from "./pod-subresources.js";
 import { supportedPatchTypes, unsupportedPatchType } from "../../patch/index.js";
 
 export interface ResourceHandlerContext {
   service: ObjectService;
   bookmarkIntervalMs: number;
+  runtime: ContainerRuntime;
+  /** Set when the request came through the server's upgrade event (exec over WebSocket). */
+  upgrade?: UpgradeRequest;
+  onRequest?: (line: string) => void;
 }
 
 function methodNotAllowed(method: string): StatusError {
@@ -117,6 +124,9 @@ export async function handleResource(
   }
 
   const name = target.name;
+  if (info.storageKey === "/pods" && sub !== undefined && sub !== "status") {
+    return servePodSubresource(req, res, url, info, ns, name, sub, { ...ctx, readJsonBody, deleteOptions: (body) => parseDeleteOptions(body, q), dryRun: () => isDryRun(q) });
+  }
   if (sub === "scale") {
     if (method === "GET") return sendJson(res, 200, toScale(info, service.get(info, ns, name)));
     if (method === "PUT") return sendJson(res, 200, updateScale(service, info, ns, name, { body: await readJsonBody() }, isDryRun(q)));
@@ -191,8 +201,8 @@ function sendInitialEvents(q: URLSearchParams, minor: number): boolean {
 }
 
 function isServedSubresource(info: ResourceInfo, sub: string): boolean {
-  if (sub === "status" || sub === "scale") return info.subresources.includes(sub);
-  return sub === "finalize" && info.storageKey === "/namespaces";
+  if (sub === "finalize") return info.storageKey === "/namespaces";
+  return (info.subresources as string[]).includes(sub);
 }
 
 /** PUT /api/v1/namespaces/{name}/finalize: the namespace controller's way to clear spec.finalizers. */

@@ -1,0 +1,14 @@
+import { Redis } from "ioredis";
+import { connectHubRedis, TaskQueue, LeaseSweeper } from "../src/index.js";
+import { startRedis } from "../../test/harness/src/redis-server.js";
+const redis = await startRedis();
+const insp = new Redis(redis.url, { connectionName: "insp" });
+const hub = connectHubRedis({ url: redis.url, clientName: "h" });
+const queue = new TaskQueue({ redis: hub.command, prefix: "b:" });
+await hub.command.ping(); await hub.subscriber.ping();
+console.log("after connect\n" + (await insp.client("LIST")));
+const sw = new LeaseSweeper({ queue, connection: hub.bullmq });
+await sw.start();
+await new Promise((r) => setTimeout(r, 1500));
+console.log("after sweeper\n" + (await insp.client("LIST")));
+await sw.close(); await hub.close(); insp.disconnect(); await redis.stop();

@@ -1,0 +1,482 @@
+import type { JsonObject, KubeObject } from "../../api-types.js";
+import { defaultStorageClasses } from "../../api/defaults/default-storage-class.js";
+import { now } from "../../api/object-meta.js";
+import type { StoredEvent } from "../../store/index.js";
+import type { ControllerContext } from "../controller.js";
+import type { EventType } from "../events.js";
+import {
+  checkVolumeSatisfyClaim,
+  claimClass,
+  claimHasClass,
+  claimKey,
+  claimRefOf,
+  findBestMatchForClaim,
+  isVolumeBoundToClaim,
+  referenceTo,
+  volumeCapacity,
+  volumeClass,
+  volumeModeMismatch,
+} from "./claim-matching.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import { compareQuantities } from "./quantity.js";
+import { claimKeysOfPod, type StorageIndex } from "./storage-index.js";
+import type { VolumeDirectories } from "./volume-directories.js";
+import {
+  annBetaStorageProvisioner,
+  annBindCompleted,
+  annBoundByController,
+  annDynamicallyProvisioned,
+  annSelectedNode,
+  annStorageProvisioner,
+  claimsKey,
+  classesKey,
+  podsKey,
+  volumesKey,
+} from "./storage-names.js";
+
+const component = "persistentvolume-controller";
+
+const specOf = (obj: KubeObject): JsonObject => (obj.spec as JsonObject | undefined) ?? {};
+const statusOf = (obj: KubeObject): JsonObject => (obj.status as JsonObject | undefined) ?? {};
+const phaseOf = (obj: KubeObject): string | undefined => statusOf(obj).phase as string | undefined;
+const volumeNameOf = (claim: KubeObject): string => (typeof specOf(claim).volumeName === "string" ? (specOf(claim).volumeName as string) : "");
+const keyOf = (claim: KubeObject): string => claimKey(claim.metadata.namespace ?? "", claim.metadata.name ?? "");
+const hasAnnotation = (obj: KubeObject, name: string): boolean => obj.metadata.annotations?.[name] !== undefined;
+
+/**
+ * The PersistentVolume controller (pkg/controller/volume/persistentvolume/pv_controller.go):
+ * binds claims to volumes (pre-bound either way, or the smallest matching Available volume),
+ * asks the class's external provisioner for a volume when none matches, keeps the phases
+ * of both sides, and applies a volume's reclaim policy once its claim is gone. The state
+ * machine follows syncClaim/syncVolume branch for branch; where it waits for the 15 s
+ * resync upstream, this one is woken by the event that makes progress possible instead.
+ */
+export class PersistentVolumeBinder {
+  private readonly claims: KeyedQueue<string>;
+  private readonly volumes: KeyedQueue<string>;
+  /** The last event told about each claim (by uid), so a repeated sync does not repeat it. */
+  private readonly told = new Map<string, string>();
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly index: StorageIndex,
+    private readonly directories: VolumeDirectories,
+  ) {
+    this.claims = new KeyedQueue((key) => this.syncClaim(key), (key, err) => ctx.log(`${component}: claim ${key}: ${String(err)}`));
+    this.volumes = new KeyedQueue((name) => this.syncVolume(name), (name, err) => ctx.log(`${component}: volume ${name}: ${String(err)}`));
+  }
+
+  start(): void {
+    const store = this.ctx.service.store;
+    for (const volume of store.list(volumesKey).items) this.volumes.add(volume.metadata.name ?? "");
+    for (const claim of store.list(claimsKey).items) this.claims.add(keyOf(claim));
+  }
+
+  stop(): void {
+    this.claims.stop();
+    this.volumes.stop();
+  }
+
+  observe(event: StoredEvent): void {
+    const { object, previous } = event;
+    switch (event.storageKey) {
+      case claimsKey:
+        if (event.type === "DELETED") {
+          this.told.delete(object.metadata.uid ?? "");
+          for (const name of this.index.volumesClaiming(keyOf(object))) this.volumes.add(name);
+          if (volumeNameOf(object)) this.volumes.add(volumeNameOf(object));
+        } else {
+          this.claims.add(keyOf(object));
+        }
+        return;
+      case volumesKey: {
+        const name = object.metadata.name ?? "";
+        const ref = claimRefOf(object);
+        if (event.type === "DELETED") {
+          this.directories.forget(name);
+          if (ref) this.claims.add(claimKey(ref.namespace ?? "", ref.name ?? ""));
+          return;
+        }
+        this.volumes.add(name);
+        // Claims waiting for this volume: named by its claimRef, naming it, or (once it is
+        // Available) any unbound claim of its class.
+        if (ref && (!previous || JSON.stringify(claimRefOf(previous)) !== JSON.stringify(ref))) this.claims.add(claimKey(ref.namespace ?? "", ref.name ?? ""));
+        if (!previous) for (const key of this.index.unboundClaimsNaming(name)) this.claims.add(key);
+        if (!ref && phaseOf(object) === "Available" && (!previous || phaseOf(previous) !== "Available")) {
+          for (const key of this.index.unboundClaimsOfClass(volumeClass(object))) this.claims.add(key);
+        }
+        return;
+      }
+      case classesKey:
+        if (event.type === "DELETED") return;
+        for (const key of this.index.unboundClaimsOfClass(object.metadata.name ?? "")) this.claims.add(key);
+        // From 1.26 a new default class is given to claims that were created without a class.
+        if (this.ctx.service.minor >= 26) for (const key of this.index.unboundClaimsOfClass("")) this.claims.add(key);
+        return;
+      case podsKey:
+        // A new pod changes what a WaitForFirstConsumer claim is waiting for.
+        if (event.type === "ADDED") for (const key of claimKeysOfPod(object)) this.claims.add(key);
+        return;
+    }
+  }
+
+  private getClaim(key: string): KubeObject | undefined {
+    const slash = key.indexOf("/");
+    return this.ctx.service.store.get(claimsKey, key.slice(0, slash), key.slice(slash + 1));
+  }
+
+  private getVolume(name: string): KubeObject | undefined {
+    return this.ctx.service.store.get(volumesKey, "", name);
+  }
+
+  private syncClaim(key: string): void {
+    const claim = this.getClaim(key);
+    if (!claim) return;
+    if (hasAnnotation(claim, annBindCompleted)) this.syncBoundClaim(claim);
+    else this.syncUnboundClaim(claim);
+  }
+
+  private syncUnboundClaim(claim: KubeObject): void {
+    const volumeName = volumeNameOf(claim);
+    if (volumeName === "") {
+      const delayBinding = this.isDelayBindingMode(claim);
+      const volume = findBestMatchForClaim(claim, this.index.candidateVolumes(claim), delayBinding);
+      if (volume) {
+        this.bind(volume, claim);
+        return;
+      }
+      if (this.assignDefaultStorageClass(claim)) return;
+      if (delayBinding && !hasAnnotation(claim, annSelectedNode)) {
+        this.tellWaitingForConsumer(claim);
+      } else if (claimClass(claim) !== "") {
+        this.provisionClaim(claim);
+        return;
+      } else {
+        this.tell(claim, "Normal", "FailedBinding", "no persistent volumes available for this claim and no storage class is set");
+      }
+      this.updateClaimStatus(claim, "Pending");
+      return;
+    }
+    const volume = this.getVolume(volumeName);
+    if (!volume) {
+      // The claim asks for a volume that does not exist (yet): it waits, Pending.
+      this.updateClaimStatus(claim, "Pending");
+      return;
+    }
+    if (!claimRefOf(volume)) {
+      const mismatch = checkVolumeSatisfyClaim(volume, claim);
+      if (mismatch) {
+        this.tell(claim, "Warning", "VolumeMismatch", `Cannot bind to requested volume "${volumeName}": ${mismatch}`);
+        this.updateClaimStatus(claim, "Pending");
+      } else {
+        this.bind(volume, claim);
+      }
+    } else if (isVolumeBoundToClaim(volume, claim)) {
+      this.bind(volume, claim);
+    } else {
+      // The volume's claimRef names another claim, or this claim's name with another uid:
+      // a claim restored from another cluster onto a volume restored with its old claimRef
+      // lands here and stays Pending until the volume's claimRef is cleared or fixed.
+      this.tell(claim, "Warning", "FailedBinding", `volume "${volumeName}" already bound to a different claim.`);
+      if (hasAnnotation(claim, annBoundByController)) {
+        throw new Error(`invalid binding of claim "${keyOf(claim)}" to volume "${volumeName}": volume already claimed by "${claimRefKey(volume)}"`);
+      }
+      this.updateClaimStatus(claim, "Pending");
+    }
+  }
+
+  private syncBoundClaim(claim: KubeObject): void {
+    const volumeName = volumeNameOf(claim);
+    if (volumeName === "") {
+      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!");
+      return;
+    }
+    const volume = this.getVolume(volumeName);
+    if (!volume) {
+      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!");
+      return;
+    }
+    const ref = claimRefOf(volume);
+    if (!ref || ref.uid === claim.metadata.uid) {
+      this.bind(volume, claim);
+    } else {
+      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly");
+    }
+  }
+
+  private syncVolume(name: string): void {
+    let volume = this.getVolume(name);
+    if (!volume) return;
+    this.ensureDirectory(volume);
+    const ref = claimRefOf(volume);
+    if (!ref || !ref.uid) {
+      // Unused, or reserved for a claim that has not bound yet (the claim's sync binds it).
+      this.updateVolumePhase(volume, "Available");
+      return;
+    }
+    let claim = this.getClaim(claimKey(ref.namespace ?? "", ref.name ?? ""));
+    // A claim of that name with another uid is a new claim: the one the volume was bound to is gone.
+    if (claim && claim.metadata.uid !== ref.uid) claim = undefined;
+    if (!claim) {
+      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = this.updateVolumePhase(volume, "Released");
+      this.reclaimVolume(volume);
+      return;
+    }
+    const claimVolume = volumeNameOf(claim);
+    if (claimVolume === "") {
+      if (volumeModeMismatch(claim, volume)) {
+        this.ctx.events.record(component, volume, "Warning", "VolumeMismatch", `Cannot bind PersistentVolume to requested PersistentVolumeClaim "${claim.metadata.name ?? ""}" due to incompatible volumeMode.`);
+        this.tell(claim, "Warning", "VolumeMismatch", `Cannot bind PersistentVolume "${name}" to requested PersistentVolumeClaim due to incompatible volumeMode.`);
+        return;
+      }
+      // Bound on the volume's side only (a provisioned volume, or a binding half done):
+      // the claim's sync finishes it.
+      this.claims.add(keyOf(claim));
+    } else if (claimVolume === name) {
+      this.updateVolumePhase(volume, "Bound");
+    } else if (hasAnnotation(volume, annDynamicallyProvisioned) && specOf(volume).persistentVolumeReclaimPolicy === "Delete") {
+      // Provisioned for this claim, which went to another volume: not needed any more.
+      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = this.updateVolumePhase(volume, "Released");
+      this.reclaimVolume(volume);
+    } else {
+      this.unbindVolume(volume);
+    }
+  }
+
+  /** Each volume's data lives in its own directory; static volumes get theirs when first seen. */
+  private ensureDirectory(volume: KubeObject): void {
+    if (!volume.metadata.deletionTimestamp) this.directories.ensure(volume.metadata.name ?? "");
+  }
+
+  private isDelayBindingMode(claim: KubeObject): boolean {
+    const className = claimClass(claim);
+    if (className === "") return false;
+    const storageClass = this.ctx.service.store.get(classesKey, "", className);
+    return storageClass?.volumeBindingMode === "WaitForFirstConsumer";
+  }
+
+  /** RetroactiveDefaultStorageClass (on from 1.26): a claim created before any default class existed gets it now. */
+  private assignDefaultStorageClass(claim: KubeObject): boolean {
+    if (this.ctx.service.minor < 26 || claimHasClass(claim)) return false;
+    const defaultClass = defaultStorageClasses(this.ctx.service.store)[0];
+    if (!defaultClass) return false;
+    this.ctx.client.update(claimsKey, { ...claim, spec: { ...specOf(claim), storageClassName: defaultClass.metadata.name ?? "" } });
+    return true;
+  }
+
+  private tellWaitingForConsumer(claim: KubeObject): void {
+    const waiting = this.index
+      .podsUsing(keyOf(claim))
+      .filter((pod) => !isPodTerminated(pod) && !specOf(pod).nodeName)
+      .map((pod) => pod.metadata.name ?? "")
+      .sort();
+    if (waiting.length === 0) this.tell(claim, "Normal", "WaitForFirstConsumer", "waiting for first consumer to be created before binding");
+    else if (waiting.length === 1) this.tell(claim, "Normal", "WaitForPodScheduled", `waiting for pod ${waiting[0]} to be scheduled`);
+    else this.tell(claim, "Normal", "WaitForPodScheduled", `waiting for pods ${waiting.join(",")} to be scheduled`);
+  }
+
+  /**
+   * provisionClaim for a class whose provisioner is not in-tree: annotate the claim with the
+   * provisioner's name so the external provisioner takes it, and say so.
+   */
+  private provisionClaim(claim: KubeObject): void {
+    const className = claimClass(claim);
+    const storageClass = this.ctx.service.store.get(classesKey, "", className);
+    if (!storageClass) {
+      this.tell(claim, "Warning", "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`);
+      return;
+    }
+    const provisioner = String(storageClass.provisioner ?? "");
+    if (provisioner.startsWith("kubernetes.io/")) {
+      // No in-tree volume plugin provisions here (kubernetes.io/no-provisioner included).
+      this.tell(claim, "Warning", "ProvisioningFailed", `no volume plugin matched name: ${provisioner}`);
+      return;
+    }
+    const annotations = { ...claim.metadata.annotations };
+    let dirty = false;
+    // The GA annotation joined the beta one in 1.23.
+    for (const name of this.ctx.service.minor >= 23 ? [annBetaStorageProvisioner, annStorageProvisioner] : [annBetaStorageProvisioner]) {
+      if (annotations[name] !== provisioner) {
+        annotations[name] = provisioner;
+        dirty = true;
+      }
+    }
+    const annotated = dirty ? this.ctx.client.update(claimsKey, { ...claim, metadata: { ...claim.metadata, annotations } }) : claim;
+    this.tell(annotated, "Normal", "ExternalProvisioning", externalProvisioningMessage(provisioner, this.ctx.service.minor));
+  }
+
+  /** bind: the volume's claimRef, the volume's phase, the claim's volumeName, the claim's status, in that order. */
+  private bind(volume: KubeObject, claim: KubeObject): void {
+    let v = this.bindVolumeToClaim(volume, claim);
+    v = this.updateVolumePhase(v, "Bound");
+    const c = this.bindClaimToVolume(claim, v);
+    this.updateClaimStatus(c, "Bound", v);
+  }
+
+  private bindVolumeToClaim(volume: KubeObject, claim: KubeObject): KubeObject {
+    const ref = claimRefOf(volume);
+    const setBoundByController = !isVolumeBoundToClaim(volume, claim);
+    let next = volume;
+    if (!ref || ref.name !== claim.metadata.name || ref.namespace !== claim.metadata.namespace || ref.uid !== claim.metadata.uid) {
+      next = { ...next, spec: { ...specOf(next), claimRef: referenceTo(claim) } };
+    }
+    if (setBoundByController && !hasAnnotation(next, annBoundByController)) {
+      next = { ...next, metadata: { ...next.metadata, annotations: { ...next.metadata.annotations, [annBoundByController]: "yes" } } };
+    }
+    return next === volume ? volume : this.ctx.client.update(volumesKey, next);
+  }
+
+  private bindClaimToVolume(claim: KubeObject, volume: KubeObject): KubeObject {
+    const annotations = { ...claim.metadata.annotations };
+    let spec = specOf(claim);
+    let dirty = false;
+    if (volumeNameOf(claim) !== volume.metadata.name) {
+      spec = { ...spec, volumeName: volume.metadata.name ?? "" };
+      annotations[annBoundByController] ??= "yes";
+      dirty = true;
+    }
+    if (annotations[annBindCompleted] === undefined) {
+      annotations[annBindCompleted] = "yes";
+      dirty = true;
+    }
+    return dirty ? this.ctx.client.update(claimsKey, { ...claim, metadata: { ...claim.metadata, annotations }, spec }) : claim;
+  }
+
+  /** unbindVolume: a controller binding is undone entirely; a user's pre-binding keeps its name and loses the uid. */
+  private unbindVolume(volume: KubeObject): void {
+    let next: KubeObject;
+    if (hasAnnotation(volume, annBoundByController)) {
+      const { claimRef: _dropped, ...spec } = specOf(volume);
+      const { [annBoundByController]: _ann, ...annotations } = volume.metadata.annotations ?? {};
+      const metadata = { ...volume.metadata, annotations };
+      if (Object.keys(annotations).length === 0) delete (metadata as Partial<typeof metadata>).annotations;
+      next = { ...volume, metadata, spec };
+    } else {
+      const { uid: _uid, ...ref } = claimRefOf(volume) ?? {};
+      next = { ...volume, spec: { ...specOf(volume), claimRef: ref } };
+    }
+    this.updateVolumePhase(this.ctx.client.update(volumesKey, next), "Available");
+  }
+
+  /** reclaimVolume: what the volume's reclaim policy does once its claim is gone. */
+  private reclaimVolume(volume: KubeObject): void {
+    switch (specOf(volume).persistentVolumeReclaimPolicy) {
+      case "Retain":
+        return;
+      case "Recycle":
+        // The recycler is a pod that scrubs the volume; none runs here, as on a cluster
+        // whose volume plugin has no recycler.
+        this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!");
+        return;
+      case "Delete":
+        this.deleteVolume(volume);
+        return;
+      default:
+        this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeUnknownReclaimPolicy", "Volume has unrecognized PersistentVolumeReclaimPolicy");
+    }
+  }
+
+  /**
+   * deleteVolumeOperation: a volume an external provisioner made is left for it to delete
+   * (the CSI provisioner does, for its own); no in-tree plugin deletes anything else here.
+   */
+  private deleteVolume(volume: KubeObject): void {
+    if (volume.metadata.deletionTimestamp || !this.isVolumeReleased(volume)) return;
+    const provisionedBy = volume.metadata.annotations?.[annDynamicallyProvisioned] ?? "";
+    if (provisionedBy !== "" && !provisionedBy.startsWith("kubernetes.io/")) return;
+    const why = provisionedBy !== "" ? "no deletable volume plugin matched" : `error getting deleter volume plugin for volume "${volume.metadata.name ?? ""}": no deletable volume plugin matched`;
+    this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeFailedDelete", why);
+  }
+
+  /** isVolumeReleased: bound by uid to a claim that is gone or bound to another volume. */
+  private isVolumeReleased(volume: KubeObject): boolean {
+    const ref = claimRefOf(volume);
+    if (!ref?.uid) return false;
+    const claim = this.getClaim(claimKey(ref.namespace ?? "", ref.name ?? ""));
+    if (claim && claim.metadata.uid === ref.uid) {
+      const claimVolume = volumeNameOf(claim);
+      return claimVolume !== "" && claimVolume !== volume.metadata.name;
+    }
+    return true;
+  }
+
+  private updateClaimStatus(claim: KubeObject, phase: string, volume?: KubeObject): KubeObject {
+    const current = statusOf(claim);
+    const status: JsonObject = { ...current };
+    let dirty = false;
+    if (current.phase !== phase) {
+      status.phase = phase;
+      dirty = true;
+    }
+    if (!volume) {
+      for (const field of ["accessModes", "capacity"]) {
+        if (status[field] !== undefined) {
+          delete status[field];
+          dirty = true;
+        }
+      }
+    } else {
+      const modes = specOf(volume).accessModes ?? [];
+      if (JSON.stringify(current.accessModes ?? []) !== JSON.stringify(modes)) {
+        status.accessModes = modes;
+        dirty = true;
+      }
+      // Capacity is set as the claim becomes Bound, not later: a resized filesystem may differ on purpose.
+      if (current.phase !== phase) {
+        const claimCapacity = (current.capacity as JsonObject | undefined)?.storage;
+        if (claimCapacity === undefined || compareQuantities(volumeCapacity(volume), String(claimCapacity)) !== 0) {
+          status.capacity = (specOf(volume).capacity as JsonObject | undefined) ?? {};
+          dirty = true;
+        }
+      }
+    }
+    return dirty ? this.ctx.client.updateStatus(claimsKey, { ...claim, status }) : claim;
+  }
+
+  private updateClaimStatusWithEvent(claim: KubeObject, phase: string, reason: string, message: string): void {
+    if (phaseOf(claim) === phase) return;
+    const updated = this.updateClaimStatus(claim, phase);
+    this.ctx.events.record(component, updated, "Warning", reason, message);
+  }
+
+  private updateVolumePhase(volume: KubeObject, phase: string, message?: string): KubeObject {
+    if (phaseOf(volume) === phase) return volume;
+    const status: JsonObject = { ...statusOf(volume), phase };
+    if (message) status.message = message;
+    else delete status.message;
+    if (this.ctx.service.minor >= 29) status.lastPhaseTransitionTime = now();
+    return this.ctx.client.updateStatus(volumesKey, { ...volume, status });
+  }
+
+  private updateVolumePhaseWithEvent(volume: KubeObject, phase: string, type: EventType, reason: string, message: string): void {
+    if (phaseOf(volume) === phase) return;
+    const updated = this.updateVolumePhase(volume, phase, message);
+    this.ctx.events.record(component, updated, type, reason, message);
+  }
+
+  /** Records an event about a claim unless it is the one last recorded about it. */
+  private tell(claim: KubeObject, type: EventType, reason: string, message: string): void {
+    const uid = claim.metadata.uid ?? "";
+    const said = `${type}\n${reason}\n${message}`;
+    if (this.told.get(uid) === said) return;
+    this.told.set(uid, said);
+    this.ctx.events.record(component, claim, type, reason, message);
+  }
+}
+
+function claimRefKey(volume: KubeObject): string {
+  const ref = claimRefOf(volume);
+  return claimKey(ref?.namespace ?? "", ref?.name ?? "");
+}
+
+/** volumeutil.IsPodTerminated, as far as the emulator's pods show it: the pod has finished. */
+function isPodTerminated(pod: KubeObject): boolean {
+  const phase = phaseOf(pod);
+  return phase === "Succeeded" || phase === "Failed";
+}
+
+/** The ExternalProvisioning event; its wording changed in 1.28 (kubernetes#116821). */
+function externalProvisioningMessage(provisioner: string, minor: number): string {
+  return minor >= 28
+    ? `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`
+    : `waiting for a volume to be created, either by external provisioner "${provisioner}" or manually created by system administrator`;
+}
