@@ -3,17 +3,12 @@ import type { GenService, GenServiceMethods } from "@bufbuild/protobuf/codegenv2
 import {
   Client,
   Metadata,
-  status as GrpcStatus,
   type CallOptions as GrpcCallOptions,
   type ChannelCredentials,
-  type ClientDuplexStream,
-  type ClientReadableStream,
-  type ClientWritableStream,
-  type StatusObject,
+  type ServiceError,
 } from "@grpc/grpc-js";
-import { LifeboatError } from "../errors/index.js";
+import { createRequestWriter, readResponses } from "./client-streams.js";
 import { channelOptions, type GrpcLimits } from "./limits.js";
-import { MessageInbox } from "./message-inbox.js";
 import { createServiceDefinition, type MethodSpec } from "./service-definition.js";
 import { fromGrpcError } from "./status.js";
 
@@ -47,17 +42,17 @@ export interface BidiStream<Send, Receive> extends AsyncIterable<Receive> {
   cancel(): void;
 }
 
-type RequestInit<M extends MethodSpec> = MessageInitShape<M["input"]>;
-type Response<M extends MethodSpec> = MessageShape<M["output"]>;
+type CallRequest<M extends MethodSpec> = MessageInitShape<M["input"]>;
+type CallResponse<M extends MethodSpec> = MessageShape<M["output"]>;
 
 /** How a client calls one method, by its kind. Errors are LifeboatErrors (see fromGrpcError). */
 export type ClientMethod<M extends MethodSpec> = M["methodKind"] extends "unary"
-  ? (request: RequestInit<M>, options?: CallOptions) => Promise<Response<M>>
+  ? (request: CallRequest<M>, options?: CallOptions) => Promise<CallResponse<M>>
   : M["methodKind"] extends "server_streaming"
-    ? (request: RequestInit<M>, options?: CallOptions) => AsyncIterable<Response<M>>
+    ? (request: CallRequest<M>, options?: CallOptions) => AsyncIterable<CallResponse<M>>
     : M["methodKind"] extends "client_streaming"
-      ? (requests: AsyncIterable<RequestInit<M>> | Iterable<RequestInit<M>>, options?: CallOptions) => Promise<Response<M>>
-      : (options?: CallOptions) => BidiStream<RequestInit<M>, Response<M>>;
+      ? (requests: AsyncIterable<CallRequest<M>> | Iterable<CallRequest<M>>, options?: CallOptions) => Promise<CallResponse<M>>
+      : (options?: CallOptions) => BidiStream<CallRequest<M>, CallResponse<M>>;
 
 /** A typed client of a generated service: one function per method, named by its local name. */
 export type ServiceClient<Methods extends GenServiceMethods> = {
@@ -105,12 +100,7 @@ export function createClient<Methods extends GenServiceMethods>(
               request,
               metadataFor(call),
               grpcOptions(call),
-              (err, response) => {
-                call.signal?.removeEventListener("abort", onAbort);
-                if (call.signal?.aborted) reject(call.signal.reason);
-                else if (err) reject(fromGrpcError(err));
-                else resolve(response);
-              },
+              settleWith(call, onAbort, resolve, reject),
             );
             call.signal?.addEventListener("abort", onAbort, { once: true });
           });
@@ -139,15 +129,10 @@ export function createClient<Methods extends GenServiceMethods>(
               responseDeserialize,
               metadataFor(call),
               grpcOptions(call),
-              (err, response) => {
-                call.signal?.removeEventListener("abort", onAbort);
-                if (call.signal?.aborted) reject(call.signal.reason);
-                else if (err) reject(fromGrpcError(err));
-                else resolve(response);
-              },
+              settleWith(call, onAbort, resolve, reject),
             );
             call.signal?.addEventListener("abort", onAbort, { once: true });
-            const writer = createWriter(grpcCall);
+            const writer = createRequestWriter(grpcCall);
             void (async () => {
               for await (const request of requests) await writer.send(request);
               grpcCall.end();
@@ -170,7 +155,7 @@ export function createClient<Methods extends GenServiceMethods>(
             grpcOptions(call),
           );
           const { inbox, cancel } = readResponses(grpcCall, call.signal);
-          const writer = createWriter(grpcCall);
+          const writer = createRequestWriter(grpcCall);
           return {
             send: (message) => writer.send(message),
             end: () => writer.end(),
@@ -184,97 +169,6 @@ export function createClient<Methods extends GenServiceMethods>(
   return client as ServiceClient<Methods>;
 }
 
-/**
- * Reads a call's responses into an inbox. grpc-js ends a failed stream by pushing end-of-data and
- * then emitting 'error' and 'status'; the inbox closes only when both the data has drained ('end')
- * and the status is known, so no message and no error is lost whenever the consumer starts reading.
- */
-function readResponses<T>(
-  grpcCall: ClientReadableStream<T> | ClientDuplexStream<unknown, T>,
-  signal: AbortSignal | undefined,
-): { inbox: MessageInbox<T>; cancel: () => void } {
-  let isCancelled = false;
-  let isEnded = false;
-  let finalStatus: StatusObject | undefined;
-  let failure: unknown;
-  const cancel = () => {
-    if (isCancelled) return;
-    isCancelled = true;
-    signal?.removeEventListener("abort", onAbort);
-    inbox.close();
-    grpcCall.cancel();
-  };
-  const inbox = new MessageInbox<T>(
-    { pause: () => grpcCall.pause(), resume: () => grpcCall.resume() },
-    { onReturn: cancel },
-  );
-  const onAbort = () => {
-    inbox.close(signal?.reason);
-    cancel();
-  };
-  const settle = () => {
-    if (!isEnded || !finalStatus) return;
-    signal?.removeEventListener("abort", onAbort);
-    if (finalStatus.code === GrpcStatus.OK || isCancelled) inbox.close();
-    else inbox.close(fromGrpcError(failure ?? finalStatus));
-  };
-  grpcCall.on("data", (message: T) => inbox.push(message));
-  grpcCall.on("end", () => {
-    isEnded = true;
-    settle();
-  });
-  // Always listened to: grpc-js emits 'error' for every non-OK status, even one we asked for by
-  // cancelling, and an unheard 'error' would crash the process.
-  grpcCall.on("error", (err: unknown) => {
-    failure = err;
-  });
-  grpcCall.on("status", (status: StatusObject) => {
-    finalStatus = status;
-    settle();
-  });
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener("abort", onAbort, { once: true });
-  return { inbox, cancel };
-}
-
-/** Writes to a call's request stream, one awaited message at a time. */
-function createWriter(grpcCall: ClientWritableStream<unknown> | ClientDuplexStream<unknown, unknown>) {
-  let finished: LifeboatError | undefined;
-  let isHalfClosed = false;
-  const pending = new Set<(err: LifeboatError) => void>();
-  grpcCall.on("status", (status: StatusObject) => {
-    finished =
-      status.code === GrpcStatus.OK
-        ? new LifeboatError("UNAVAILABLE", "the stream has ended: the server closed it", { retryable: true })
-        : fromGrpcError({ ...status, details: status.details });
-    for (const fail of pending) fail(finished);
-    pending.clear();
-  });
-  return {
-    isFinished: () => finished !== undefined,
-    send(message: unknown): Promise<void> {
-      if (finished) return Promise.reject(finished);
-      if (isHalfClosed) {
-        return Promise.reject(new LifeboatError("FAILED_PRECONDITION", "cannot send on a stream after end()"));
-      }
-      return new Promise<void>((resolve, reject) => {
-        // grpc-js may never call a write back once the call has ended; the status fails it instead.
-        pending.add(reject);
-        grpcCall.write(message, (err: unknown) => {
-          pending.delete(reject);
-          if (err) reject(fromGrpcError(err));
-          else resolve();
-        });
-      });
-    },
-    end(): void {
-      if (isHalfClosed || finished) return;
-      isHalfClosed = true;
-      grpcCall.end();
-    },
-  };
-}
-
 /** The client's metadata with the call's on top: a key the call sets replaces the client's values. */
 function mergeMetadata(base: Metadata | undefined, extra: Metadata | undefined): Metadata {
   const metadata = base ? base.clone() : new Metadata();
@@ -283,6 +177,21 @@ function mergeMetadata(base: Metadata | undefined, extra: Metadata | undefined):
     for (const value of values) metadata.add(key, value);
   }
   return metadata;
+}
+
+/** Settles a call with one response: the caller's abort reason wins over the CANCELLED it caused. */
+function settleWith(
+  call: CallOptions,
+  onAbort: () => void,
+  resolve: (response: unknown) => void,
+  reject: (err: unknown) => void,
+): (err: ServiceError | null, response?: unknown) => void {
+  return (err, response) => {
+    call.signal?.removeEventListener("abort", onAbort);
+    if (call.signal?.aborted) reject(call.signal.reason);
+    else if (err) reject(fromGrpcError(err));
+    else resolve(response);
+  };
 }
 
 function grpcOptions(call: CallOptions): GrpcCallOptions {

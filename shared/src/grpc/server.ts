@@ -15,8 +15,8 @@ import {
 } from "@grpc/grpc-js";
 import { LifeboatError, isLifeboatError } from "../errors/index.js";
 import { serverOptions, type GrpcLimits } from "./limits.js";
-import { MessageInbox } from "./message-inbox.js";
-import { createServiceDefinition, decodeMessage, type MethodSpec } from "./service-definition.js";
+import { createResponseWriter, endWithError, readRequests } from "./server-streams.js";
+import { createServiceDefinition, decodeMessage, methodPath, type MethodSpec } from "./service-definition.js";
 import { toGrpcStatus } from "./status.js";
 
 /** What a handler knows about its call besides the request. */
@@ -48,8 +48,8 @@ export interface ServerBidiStream<Receive, Send> extends AsyncIterable<Receive> 
   send(message: Send): Promise<void>;
 }
 
-type Request<M extends MethodSpec> = MessageShape<M["input"]>;
-type ResponseInit<M extends MethodSpec> = MessageInitShape<M["output"]>;
+type CallRequest<M extends MethodSpec> = MessageShape<M["input"]>;
+type CallResponseInit<M extends MethodSpec> = MessageInitShape<M["output"]>;
 
 /**
  * How a service implements one method, by its kind. A handler ends the call with OK by returning
@@ -57,12 +57,12 @@ type ResponseInit<M extends MethodSpec> = MessageInitShape<M["output"]>;
  * LifeboatError travels with its code, field and value (see status.ts).
  */
 export type MethodHandler<M extends MethodSpec> = M["methodKind"] extends "unary"
-  ? (request: Request<M>, context: HandlerContext) => Promise<ResponseInit<M>> | ResponseInit<M>
+  ? (request: CallRequest<M>, context: HandlerContext) => Promise<CallResponseInit<M>> | CallResponseInit<M>
   : M["methodKind"] extends "server_streaming"
-    ? (request: Request<M>, context: HandlerContext) => AsyncIterable<ResponseInit<M>>
+    ? (request: CallRequest<M>, context: HandlerContext) => AsyncIterable<CallResponseInit<M>>
     : M["methodKind"] extends "client_streaming"
-      ? (requests: AsyncIterable<Request<M>>, context: HandlerContext) => Promise<ResponseInit<M>> | ResponseInit<M>
-      : (stream: ServerBidiStream<Request<M>, ResponseInit<M>>, context: HandlerContext) => Promise<void>;
+      ? (requests: AsyncIterable<CallRequest<M>>, context: HandlerContext) => Promise<CallResponseInit<M>> | CallResponseInit<M>
+      : (stream: ServerBidiStream<CallRequest<M>, CallResponseInit<M>>, context: HandlerContext) => Promise<void>;
 
 /** A service's handlers, one per method, named by local name (`connect`, `createToken`). */
 export type ServiceImplementation<Methods extends GenServiceMethods> = {
@@ -114,22 +114,22 @@ export function addService<Methods extends GenServiceMethods>(
   for (const method of service.methods) {
     const name = method.localName as keyof Methods & string;
     rawDefinition[name] = { ...(definition[name] as MethodDefinition<unknown, unknown>), requestDeserialize: (bytes: Buffer) => bytes };
-    handlers[name] = adaptHandler(method, implementation[name] as AnyHandler, options);
+    handlers[name] = adaptHandler(method, implementation[name] as unknown as AnyHandler, options);
   }
   server.addService(rawDefinition, handlers);
 }
 
 // The handler's shape is checked by ServiceImplementation; here it is called by method kind.
-type AnyHandler = (first: never, context: HandlerContext) => unknown;
+type AnyHandler = (first: unknown, context: HandlerContext) => unknown;
 
 function adaptHandler(method: DescMethod, handler: AnyHandler, options: AddServiceOptions): UntypedHandleCall {
-  const path = `/${method.parent.typeName}/${method.name}`;
+  const path = methodPath(method);
   const decode = (bytes: Buffer) => decodeMessage(method.input, bytes);
   const statusOf = (err: unknown) => {
     if (!isLifeboatError(err)) options.onUnexpectedError?.(err, path);
     return toGrpcStatus(err, path);
   };
-  const call = handler as (first: unknown, context: HandlerContext) => unknown;
+  const call = handler;
 
   switch (method.methodKind) {
     case "unary":
@@ -170,7 +170,7 @@ function adaptHandler(method: DescMethod, handler: AnyHandler, options: AddServi
     case "server_streaming":
       return (grpcCall: ServerWritableStream<Buffer, unknown>) => {
         const { context, finish } = createContext(grpcCall, path);
-        const writer = createWriter(grpcCall, context.signal);
+        const writer = createResponseWriter(grpcCall, context.signal);
         void (async () => {
           await options.authorize?.(context);
           const responses = call(decode(grpcCall.request), context) as AsyncIterable<unknown>;
@@ -194,7 +194,7 @@ function adaptHandler(method: DescMethod, handler: AnyHandler, options: AddServi
       return (grpcCall: ServerDuplexStream<Buffer, unknown>) => {
         const { context, finish } = createContext(grpcCall, path);
         const requests = readRequests(grpcCall, decode);
-        const writer = createWriter(grpcCall, context.signal);
+        const writer = createResponseWriter(grpcCall, context.signal);
         const stream: ServerBidiStream<unknown, unknown> = {
           send: (message) => writer.send(message),
           [Symbol.asyncIterator]: () => requests[Symbol.asyncIterator](),
@@ -243,57 +243,4 @@ function createContext(grpcCall: SurfaceCall, path: string): { context: HandlerC
   };
   const finish = () => controller.abort(new LifeboatError("UNAVAILABLE", `${path}: the call has ended`));
   return { context, finish };
-}
-
-/** The caller's messages, decoded; `onMalformed` hears of a message that does not decode. */
-type RequestInbox = MessageInbox<unknown> & { onMalformed?: (err: unknown) => void };
-
-function readRequests(
-  grpcCall: ServerReadableStream<Buffer, unknown> | ServerDuplexStream<Buffer, unknown>,
-  decode: (bytes: Buffer) => unknown,
-): RequestInbox {
-  const inbox: RequestInbox = new MessageInbox<unknown>({
-    pause: () => grpcCall.pause(),
-    resume: () => grpcCall.resume(),
-  });
-  grpcCall.on("data", (bytes: Buffer) => {
-    if (inbox.closed) return;
-    try {
-      inbox.push(decode(bytes));
-    } catch (err) {
-      inbox.close(err);
-      inbox.onMalformed?.(err);
-    }
-  });
-  grpcCall.on("end", () => inbox.close());
-  grpcCall.on("cancelled", () => {
-    inbox.close(new LifeboatError("UNAVAILABLE", "the caller cancelled the stream", { retryable: true }));
-  });
-  return inbox;
-}
-
-function createWriter(
-  grpcCall: ServerWritableStream<Buffer, unknown> | ServerDuplexStream<Buffer, unknown>,
-  signal: AbortSignal,
-) {
-  return {
-    send(message: unknown): Promise<void> {
-      if (signal.aborted) return Promise.reject(signal.reason);
-      return new Promise<void>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        grpcCall.write(message, (err: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          if (err) reject(new LifeboatError("UNAVAILABLE", "the stream has ended", { retryable: true, cause: err }));
-          else resolve();
-        });
-      });
-    },
-  };
-}
-
-/** Ends a server-side stream with an error status; grpc-js turns its own 'error' event into the status. */
-function endWithError(grpcCall: ServerWritableStream<Buffer, unknown> | ServerDuplexStream<Buffer, unknown>, status: object): void {
-  if (grpcCall.writableEnded) return;
-  grpcCall.emit("error", status);
 }

@@ -44,10 +44,13 @@ function staticCertificateProvider(options: ServerTlsOptions): experimental.Cert
     certificate: Buffer.from(options.certificatePem, "utf8"),
     privateKey: Buffer.from(options.privateKeyPem, "utf8"),
   };
+  // Delivered on the next microtask, not during add: grpc-js subscribes its server to the
+  // credentials only after adding these listeners, and would miss (and never load) an update
+  // delivered synchronously, dropping every connection "due to unloaded credentials".
   return {
-    addCaCertificateListener: (listener) => listener(ca),
+    addCaCertificateListener: (listener) => queueMicrotask(() => listener(ca)),
     removeCaCertificateListener: () => {},
-    addIdentityCertificateListener: (listener) => listener(identity),
+    addIdentityCertificateListener: (listener) => queueMicrotask(() => listener(identity)),
     removeIdentityCertificateListener: () => {},
   };
 }
