@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
-import type { ClusterId, TaskId } from "../store/ids.js";
+import type { ClusterId, TaskId } from "../store/index.js";
 import type { LeaseRequest, TaskQueue } from "./task-queue.js";
 import type { TaskRecord } from "./task-record.js";
 

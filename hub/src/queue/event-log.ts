@@ -1,7 +1,6 @@
 import { LifeboatError } from "@lifeboat/shared";
 import type { Redis } from "ioredis";
-import type { ClusterId, TaskId } from "../store/ids.js";
-import { DEFAULT_KEY_PREFIX, taskKeys } from "../store/keys.js";
+import { DEFAULT_KEY_PREFIX, taskKeys, type ClusterId, type TaskId } from "../store/index.js";
 import { decodePayload, type JsonValue } from "./payload.js";
 import { isTaskState, type TaskError, type TaskState } from "./task-record.js";
 
@@ -148,6 +147,8 @@ export class EventLog {
    * Every event after `afterId` ("$": only events from now on), then live ones, until the
    * signal aborts, the caller stops iterating, or close(). A follower that falls more than
    * maxBuffered events behind ends with UNAVAILABLE (retryable; resume from its last id).
+   * End a watch with the signal: like any async generator's, `return()` waits for the
+   * generator's next event when it is idle.
    */
   async *follow(afterId = "$", options: FollowOptions = {}): AsyncGenerator<TaskEvent> {
     if (afterId !== "$" && !ENTRY_ID.test(afterId)) await this.read(afterId, 1); // throws INVALID_ARGUMENT

@@ -1,8 +1,17 @@
 import { LifeboatError } from "@lifeboat/shared";
 import type { Redis } from "ioredis";
-import { defineTaskScripts, type TaskScriptCommands } from "../store/define-scripts.js";
-import { newTaskId, parseClusterId, parseTaskId, type ClusterId, type TaskId } from "../store/ids.js";
-import { DEFAULT_KEY_PREFIX, taskKeys, type TaskKeys } from "../store/keys.js";
+import {
+  DEFAULT_KEY_PREFIX,
+  defineTaskScripts,
+  newTaskId,
+  parseClusterId,
+  parseTaskId,
+  taskKeys,
+  type ClusterId,
+  type TaskId,
+  type TaskKeys,
+  type TaskScriptCommands,
+} from "../store/index.js";
 import { encodePayload, type JsonValue, type TaskPayload } from "./payload.js";
 import { isTaskState, parseTaskFields, type TaskError, type TaskRecord, type TaskState } from "./task-record.js";
 

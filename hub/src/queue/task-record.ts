@@ -1,6 +1,5 @@
 import { LifeboatError } from "@lifeboat/shared";
-import type { ClusterId, TaskId } from "../store/ids.js";
-import { TASK_STATES, type TaskState } from "../store/keys.js";
+import { TASK_STATES, type ClusterId, type TaskId, type TaskState } from "../store/index.js";
 import { decodePayload, type JsonValue, type TaskPayload } from "./payload.js";
 
 export { TASK_STATES, type TaskState };

@@ -100,7 +100,7 @@ describe("the task queue with 10,000 clusters", () => {
       // The later benchmark's budget, gRPC included, is 10 s; the queue's own share must be
       // well under it. On an idle machine the wall time is about the larger CPU time.
       expect(Math.max(redisCpuS, nodeCpuS)).toBeLessThan(5);
-      expect(end - start).toBeLessThan(20_000);
+      expect(end - start).toBeLessThan(30_000);
     } finally {
       await hub.close();
     }
