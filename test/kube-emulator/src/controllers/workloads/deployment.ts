@@ -96,6 +96,7 @@ export class DeploymentController implements Controller {
     try {
       const recheckAt = this.sync(key);
       if (recheckAt !== undefined) this.wakeAt(key, recheckAt);
+      else this.cancelTimer(key);
     } catch (err) {
       // Upstream re-queues with backoff; one retry a second is enough here.
       this.ctx.log(`deployment ${key}: ${err instanceof Error ? err.message : String(err)}`);

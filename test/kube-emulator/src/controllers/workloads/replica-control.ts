@@ -217,14 +217,14 @@ export class ReplicaControl implements Controller {
    */
   private wakeWhenAvailable(key: Key, owner: KubeObject, claimed: KubeObject[]): void {
     const minReady = Number((owner.spec as JsonObject | undefined)?.minReadySeconds ?? 0);
-    if (minReady <= 0) return;
     const at = Date.now();
     let next = Infinity;
-    for (const pod of claimed) {
+    for (const pod of minReady > 0 ? claimed : []) {
       const readySince = podReadyTime(pod);
       if (readySince !== undefined && !isPodAvailable(pod, minReady, at)) next = Math.min(next, readySince + minReady * 1000);
     }
     if (next < Infinity) this.wakeAt(key, next + 100);
+    else this.cancelTimer(key);
   }
 
   private wakeAt(key: Key, at: number): void {
