@@ -12,6 +12,9 @@ const matrix = [
   { version: "1.30", transport: "https" },
 ] as const;
 
+// Tests that make many kubectl calls one after another get more than the default minute on a busy machine.
+const slowTest = 120_000;
+
 const controllers: ControllerName[] = ["namespace-lifecycle", "garbage-collector", "endpoints", "endpointslice"];
 
 interface Address {
@@ -77,9 +80,7 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
     // The named targetPort resolves through the pod's container port.
     expect(notReady.subsets![0]!.ports).toEqual([{ name: "web", port: 8080, protocol: "TCP" }]);
 
-    await setPodStatus(ns, "web-a", "10.244.0.11", true);
-    await setPodStatus(ns, "web-b", "10.244.0.12", true);
-    await setPodStatus(ns, "other", "10.244.0.13", true);
+    await Promise.all([setPodStatus(ns, "web-a", "10.244.0.11", true), setPodStatus(ns, "web-b", "10.244.0.12", true), setPodStatus(ns, "other", "10.244.0.13", true)]);
     const ready = await endpointsUntil(ns, "web", "both pods ready", (ep) => names(ep.subsets?.[0]?.addresses).length === 2);
     const subset = ready.subsets![0]!;
     expect(subset.notReadyAddresses).toBeUndefined();
@@ -99,7 +100,7 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
 
     await k(["-n", ns, "delete", "service", "web"]);
     await eventually("the Endpoints to go with their Service", async () => ((await kr(["-n", ns, "get", "endpoints", "web"])).code !== 0 ? true : undefined));
-  });
+  }, slowTest);
 
   it.concurrent("a headless Service has no clusterIP and its Endpoints list the pods, with hostnames for its subdomain", async ({ expect }) => {
     const ns = await namespace("ep-headless");
@@ -110,8 +111,7 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
     ] }));
     const svc = await getJson<{ spec: { clusterIP: string } }>(["-n", ns, "get", "service", "db"]);
     expect(svc.spec.clusterIP).toBe("None");
-    await setPodStatus(ns, "db-0", "10.244.1.10", true);
-    await setPodStatus(ns, "db-1", "10.244.1.11", true);
+    await Promise.all([setPodStatus(ns, "db-0", "10.244.1.10", true), setPodStatus(ns, "db-1", "10.244.1.11", true)]);
     const ep = await endpointsUntil(ns, "db", "both db pods", (e) => names(e.subsets?.[0]?.addresses).length === 2);
     expect(ep.subsets![0]!.addresses!.map((a) => [a.ip, a.hostname])).toEqual([["10.244.1.10", "db-0"], ["10.244.1.11", "db-1"]]);
     if (version === "1.30") expect(ep.metadata.labels).toEqual({ tier: "web", "service.kubernetes.io/headless": "" });
@@ -161,8 +161,7 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
       expect(placeholder.endpoints).toBeNull();
       expect(placeholder.ports).toBeNull();
 
-      await setPodStatus(ns, "web-a", "10.244.3.10", true);
-      await setPodStatus(ns, "web-b", "10.244.3.11", false);
+      await Promise.all([setPodStatus(ns, "web-a", "10.244.3.10", true), setPodStatus(ns, "web-b", "10.244.3.11", false)]);
       const slice = await slices("two endpoints", (s) => (s.endpoints?.length ?? 0) === 2);
       const svc = await getJson<{ metadata: { uid: string } }>(["-n", ns, "get", "service", "web"]);
       expect(slice.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
@@ -183,7 +182,7 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
         const list = JSON.parse(await k(["-n", ns, "get", "endpointslices", "-o", "json"])) as { items: Slice[] };
         return list.items.length === 0 ? true : undefined;
       });
-    });
+    }, slowTest);
 
     it.concurrent("the kubernetes Service has its EndpointSlice", async ({ expect }) => {
       const slice = JSON.parse(await k(["-n", "default", "get", "endpointslice", "kubernetes", "-o", "json"])) as Slice;
@@ -192,4 +191,43 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
       expect(slice.ports).toEqual([{ name: "https", port: session.cluster.port, protocol: "TCP" }]);
     });
   }
+});
+
+describe.each(matrix)("Endpoints of running workloads against $version over $transport", ({ version, transport }) => {
+  // Every controller, the scheduler and kubelets among them: pods get a node, an IP and Ready by themselves.
+  const { k, getJson, namespace } = useKubectlCluster<Endpoints>(version, transport);
+
+  it.concurrent("a Deployment's pods show up in its Service's Endpoints once they run, and leave when it scales down", async ({ expect }) => {
+    const ns = await namespace("ep-live");
+    await k(["-n", ns, "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2", "--port=8080"]);
+    await k(["-n", ns, "expose", "deployment", "web", "--port=80", "--target-port=8080"]);
+    const running = await eventually(
+      "two ready addresses",
+      async () => {
+        const ep = await getJson(["-n", ns, "get", "endpoints", "web"]);
+        return ep.subsets?.[0]?.addresses?.length === 2 ? ep : undefined;
+      },
+      30_000,
+    );
+    const pods = (await getJson<{ items: Array<{ metadata: { name: string }; status: { podIP: string } }> }>(["-n", ns, "get", "pods", "-l", "app=web"])).items;
+    const subset = running.subsets![0]!;
+    expect(subset.addresses!.map((a) => a.targetRef.name).sort()).toEqual(pods.map((p) => p.metadata.name).sort());
+    expect(subset.addresses!.map((a) => a.ip).sort()).toEqual(pods.map((p) => p.status.podIP).sort());
+    expect(subset.ports).toEqual([{ port: 8080, protocol: "TCP" }]);
+
+    await k(["-n", ns, "scale", "deployment", "web", "--replicas=1"]);
+    await eventually(
+      "one address left",
+      async () => {
+        const ep = await getJson(["-n", ns, "get", "endpoints", "web"]);
+        return ep.subsets?.[0]?.addresses?.length === 1 && !ep.subsets[0].notReadyAddresses ? ep : undefined;
+      },
+      30_000,
+    );
+    if (version === "1.30") {
+      const slices = JSON.parse(await k(["-n", ns, "get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o", "json"])) as { items: Slice[] };
+      expect(slices.items).toHaveLength(1);
+      expect(slices.items[0]!.endpoints!.filter((e) => e.conditions.ready)).toHaveLength(1);
+    }
+  }, slowTest);
 });

@@ -11,6 +11,9 @@ const matrix = [
   { version: "1.30", transport: "https" },
 ] as const;
 
+// Tests that make many kubectl calls one after another get more than the default minute on a busy machine.
+const slowTest = 120_000;
+
 interface ServiceAccount {
   metadata: { name: string; uid: string };
   secrets?: Array<{ name: string }>;
@@ -90,7 +93,7 @@ describe.each(matrix)("ServiceAccounts against $version over $transport", ({ ver
     // Deleting a ServiceAccount deletes its tokens.
     await k(["-n", ns, "delete", "serviceaccount", "builder"]);
     await eventually("the builder's token to go", async () => ((await kr(["-n", ns, "get", "secret", builder.secrets![0]!.name])).code !== 0 ? true : undefined));
-  });
+  }, slowTest);
 
   it.concurrent("a deleted default ServiceAccount comes back (with a new token before 1.24)", async ({ expect }) => {
     const ns = `sa-back-${version.replace(".", "-")}`;
@@ -110,7 +113,7 @@ describe.each(matrix)("ServiceAccounts against $version over $transport", ({ ver
       expect(tokens[0]!.metadata.name).not.toBe(first.secrets![0]!.name);
       expect(tokens[0]!.metadata.annotations?.["kubernetes.io/service-account.uid"]).toBe(second.metadata.uid);
     }
-  });
+  }, slowTest);
 
   it.concurrent("a token Secret made by hand is filled in, and one naming no ServiceAccount is deleted", async ({ expect }) => {
     const ns = `sa-manual-${version.replace(".", "-")}`;

@@ -13,6 +13,9 @@ const matrix = [
   { version: "1.30", transport: "https" },
 ] as const;
 
+// Tests that make many kubectl calls one after another get more than the default minute on a busy machine.
+const slowTest = 120_000;
+
 interface Svc {
   metadata: { name: string; uid: string; resourceVersion?: string; annotations?: Record<string, string>; finalizers?: string[]; [k: string]: unknown };
   spec: { type: string; clusterIP: string; healthCheckNodePort?: number; ports: Array<{ name?: string; port: number; nodePort?: number; protocol: string }> };
@@ -72,7 +75,7 @@ describe.each(matrix)("Services against $version over $transport", ({ version, t
     await k(["-n", ns, "delete", "service", "first"]);
     await k(["-n", ns, "create", "service", "nodeport", "second", "--tcp=80:8080", "--node-port=30080"]);
     expect((await getJson(["-n", ns, "get", "service", "second"])).spec.ports[0]!.nodePort).toBe(30080);
-  });
+  }, slowTest);
 
   it.concurrent("kubectl apply again keeps the node ports the server chose", async ({ expect }) => {
     const ns = await namespace("svc-reapply");
@@ -129,7 +132,7 @@ describe.each(matrix)("Services against $version over $transport", ({ version, t
     const fresh = await ingressIp(ns, "fresh");
     expect(fresh.metadata.annotations![loadBalancerId]).not.toBe(savedId);
     expect(fresh.status!.loadBalancer!.ingress![0]!.ip).not.toBe(savedIp);
-  });
+  }, slowTest);
 
   it.concurrent("a LoadBalancer turned ClusterIP loses its address, its finalizer and its node ports", async ({ expect }) => {
     const ns = await namespace("svc-lb-flip");
@@ -153,7 +156,7 @@ describe.each(matrix)("Services against $version over $transport", ({ version, t
     const freed = [lb.spec.ports[0]!.nodePort!, lb.spec.healthCheckNodePort!];
     await k(["-n", ns, "apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "taker" }, spec: { type: "NodePort", ports: freed.map((nodePort, i) => ({ name: `p${i}`, port: 80 + i, nodePort })) } }));
     expect((await getJson(["-n", ns, "get", "service", "taker"])).spec.ports.map((p) => p.nodePort)).toEqual(freed);
-  });
+  }, slowTest);
 
   it.concurrent("the clusterIP of a Service cannot be changed", async ({ expect }) => {
     const ns = await namespace("svc-cip");

@@ -13,11 +13,6 @@ interface Strategy {
 /** kube-apiserver's CRD cleanup finalizer: custom resources are deleted before the CRD goes. */
 export const crdCleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
 
-const withDefaults = (obj: KubeObject, path: "spec", defaults: JsonObject): KubeObject => {
-  const current = isJsonObject(obj[path]) ? (obj[path] as JsonObject) : {};
-  return { ...obj, [path]: { ...defaults, ...current } };
-};
-
 const strategies: Record<string, Strategy> = {
   "/namespaces": {
     prepareForCreate: (obj, minor) => ({
@@ -33,20 +28,6 @@ const strategies: Record<string, Strategy> = {
   },
   "/secrets": {
     prepareForCreate: (obj) => (obj.type ? obj : { ...obj, type: "Opaque" }),
-  },
-  "apps/deployments": {
-    prepareForCreate: (obj) =>
-      withDefaults(obj, "spec", {
-        replicas: 1,
-        revisionHistoryLimit: 10,
-        progressDeadlineSeconds: 600,
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
-      }),
-  },
-  "apps/replicasets": { prepareForCreate: (obj) => withDefaults(obj, "spec", { replicas: 1 }) },
-  "apps/statefulsets": {
-    prepareForCreate: (obj) =>
-      withDefaults(obj, "spec", { replicas: 1, podManagementPolicy: "OrderedReady", revisionHistoryLimit: 10, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0 } } }),
   },
   "apiextensions.k8s.io/customresourcedefinitions": {
     prepareForCreate: (obj) => {

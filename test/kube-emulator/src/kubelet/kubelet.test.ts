@@ -159,4 +159,13 @@ describe("kubelet", () => {
     await sleep(100);
     expect(statusOf(ns, "elsewhere")).toEqual({ phase: "Pending", qosClass: "BestEffort" });
   });
+
+  it("keeps a heartbeat Lease per node in kube-node-lease, owned by the Node", () => {
+    for (const name of ["node-1", "node-2"]) {
+      const lease = emulator.service.store.get("coordination.k8s.io/leases", "kube-node-lease", name)!;
+      const node = emulator.service.store.get("/nodes", "", name)!;
+      expect(lease.spec).toMatchObject({ holderIdentity: name, leaseDurationSeconds: 40, renewTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/) });
+      expect(lease.metadata.ownerReferences).toEqual([{ apiVersion: "v1", kind: "Node", name, uid: node.metadata.uid }]);
+    }
+  });
 });

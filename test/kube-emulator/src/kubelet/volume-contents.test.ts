@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../api-types.js";
+import type { JsonObject, KubeObject } from "../api-types.js";
 import { downwardFieldValue, volumeContents, type VolumeContents } from "./volume-contents.js";
 
 const pod: KubeObject = {
@@ -27,7 +27,7 @@ describe("volumeContents", () => {
   });
 
   it("writes only the listed items at their paths, with their modes and the volume's defaultMode", () => {
-    const v = { name: "v", configMap: { name: "cfg", defaultMode: 0o400, items: [{ key: "mode", path: "conf/mode.txt" }, { key: "level", path: "level", mode: 0o600 }] } };
+    const v: JsonObject = { name: "v", configMap: { name: "cfg", defaultMode: 0o400, items: [{ key: "mode", path: "conf/mode.txt" }, { key: "level", path: "level", mode: 0o600 }] } };
     expect(files(volumeContents(v, pod, lookup))).toEqual({ "conf/mode.txt": ["prod", "400"], level: ["3", "600"] });
   });
 
@@ -51,7 +51,7 @@ describe("volumeContents", () => {
   });
 
   it("projects several sources into one volume", () => {
-    const v = {
+    const v: JsonObject = {
       name: "v",
       projected: {
         defaultMode: 0o440,

@@ -1,6 +1,7 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
 import { defaultPodSpec, defaultTemplateAt } from "./pod-spec.js";
 import { defaultServiceSpec } from "./service.js";
+import { defaultDeploymentSpec, defaultReplicationController, defaultStatefulSetSpec } from "./workloads.js";
 import { foldStringData } from "../strategies.js";
 
 type Defaulter = (obj: KubeObject, minor: number) => KubeObject;
@@ -17,12 +18,12 @@ const template = (obj: KubeObject): KubeObject => defaultTemplateAt(obj, ["spec"
 const defaulters: Record<string, Defaulter> = {
   "/pods": (obj) => withSpec(obj, defaultPodSpec(spec(obj))),
   "/podtemplates": (obj) => defaultTemplateAt(obj, ["template"]) as KubeObject,
-  "/replicationcontrollers": (obj) => template(withSpec(obj, { replicas: 1, ...spec(obj) })),
+  "/replicationcontrollers": (obj) => template(defaultReplicationController(obj)),
   "/services": (obj, minor) => withSpec(obj, defaultServiceSpec(spec(obj), minor)),
   "/secrets": (obj) => foldStringData(obj),
-  "apps/deployments": template,
-  "apps/replicasets": template,
-  "apps/statefulsets": template,
+  "apps/deployments": (obj) => template(withSpec(obj, defaultDeploymentSpec(spec(obj)))),
+  "apps/replicasets": (obj) => template(withSpec(obj, { replicas: 1, ...spec(obj) })),
+  "apps/statefulsets": (obj) => template(withSpec(obj, defaultStatefulSetSpec(spec(obj)))),
   "apps/daemonsets": (obj) =>
     template(withSpec(obj, { revisionHistoryLimit: 10, updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, ...spec(obj) })),
   "batch/jobs": (obj) => template(withSpec(obj, { backoffLimit: 6, completions: 1, parallelism: 1, ...spec(obj) })),

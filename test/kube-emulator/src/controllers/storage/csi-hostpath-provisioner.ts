@@ -3,7 +3,7 @@ import type { JsonObject, KubeObject } from "../../api-types.js";
 import type { StoredEvent } from "../../store/index.js";
 import type { ControllerContext } from "../controller.js";
 import { claimClass, claimKey, referenceTo, requestedStorage } from "./claim-matching.js";
-import { KeyedQueue } from "./keyed-queue.js";
+import { RetryingQueue } from "./retrying-queue.js";
 import { canonicalBytes } from "./quantity.js";
 import type { VolumeDirectories } from "./volume-directories.js";
 import {
@@ -32,8 +32,8 @@ export class CsiHostpathProvisioner {
   private readonly component = `${hostpathDriver}_csi-hostpathplugin-0_${randomUUID()}`;
   /** csi-provisioner's identity, stamped on every volume it creates (storage.kubernetes.io/csiProvisionerIdentity). */
   private readonly identity = `${Date.now()}-${randomInt(10_000)}-${hostpathDriver}`;
-  private readonly provisions: KeyedQueue<string>;
-  private readonly deletions: KeyedQueue<string>;
+  private readonly provisions: RetryingQueue<string>;
+  private readonly deletions: RetryingQueue<string>;
   /** Claims whose volume directory is being made. */
   private readonly creating = new Set<string>();
   private stopped = false;
@@ -42,8 +42,8 @@ export class CsiHostpathProvisioner {
     private readonly ctx: ControllerContext,
     private readonly directories: VolumeDirectories,
   ) {
-    this.provisions = new KeyedQueue((key) => this.provision(key), (key, err) => ctx.log(`${hostpathDriver} provisioner: claim ${key}: ${String(err)}`));
-    this.deletions = new KeyedQueue((name) => this.deleteVolume(name), (name, err) => ctx.log(`${hostpathDriver} provisioner: volume ${name}: ${String(err)}`));
+    this.provisions = new RetryingQueue((key) => this.provision(key), (key, err) => ctx.log(`${hostpathDriver} provisioner: claim ${key}: ${String(err)}`));
+    this.deletions = new RetryingQueue((name) => this.deleteVolume(name), (name, err) => ctx.log(`${hostpathDriver} provisioner: volume ${name}: ${String(err)}`));
   }
 
   start(): void {

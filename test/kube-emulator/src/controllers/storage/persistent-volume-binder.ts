@@ -17,7 +17,7 @@ import {
   volumeClass,
   volumeModeMismatch,
 } from "./claim-matching.js";
-import { KeyedQueue } from "./keyed-queue.js";
+import { RetryingQueue } from "./retrying-queue.js";
 import { compareQuantities } from "./quantity.js";
 import { claimKeysOfPod, type StorageIndex } from "./storage-index.js";
 import type { VolumeDirectories } from "./volume-directories.js";
@@ -52,17 +52,18 @@ const hasAnnotation = (obj: KubeObject, name: string): boolean => obj.metadata.a
  * resync upstream, this one is woken by the event that makes progress possible instead.
  */
 export class PersistentVolumeBinder {
-  private readonly claims: KeyedQueue<string>;
-  private readonly volumes: KeyedQueue<string>;
+  private readonly claims: RetryingQueue<string>;
+  private readonly volumes: RetryingQueue<string>;
   /** The last event told about each claim (by uid), so a repeated sync does not repeat it. */
   private readonly told = new Map<string, string>();
+
   constructor(
     private readonly ctx: ControllerContext,
     private readonly index: StorageIndex,
     private readonly directories: VolumeDirectories,
   ) {
-    this.claims = new KeyedQueue((key) => this.syncClaim(key), (key, err) => ctx.log(`${component}: claim ${key}: ${String(err)}`));
-    this.volumes = new KeyedQueue((name) => this.syncVolume(name), (name, err) => ctx.log(`${component}: volume ${name}: ${String(err)}`));
+    this.claims = new RetryingQueue((key) => this.syncClaim(key), (key, err) => ctx.log(`${component}: claim ${key}: ${String(err)}`));
+    this.volumes = new RetryingQueue((name) => this.syncVolume(name), (name, err) => ctx.log(`${component}: volume ${name}: ${String(err)}`));
   }
 
   start(): void {
@@ -100,10 +101,9 @@ export class PersistentVolumeBinder {
         // Claims waiting for this volume: named by its claimRef, naming it, or (once it is
         // Available) any unbound claim of its class.
         if (ref && (!previous || JSON.stringify(claimRefOf(previous)) !== JSON.stringify(ref))) this.claims.add(claimKey(ref.namespace ?? "", ref.name ?? ""));
-        if (!previous) for (const key of this.index.unboundClaimsNaming(name)) this.claims.add(key);
-        if (!ref && phaseOf(object) === "Available" && (!previous || phaseOf(previous) !== "Available")) {
-          for (const key of this.index.unboundClaimsOfClass(volumeClass(object))) this.claims.add(key);
-        }
+        const becameAvailable = phaseOf(object) === "Available" && (!previous || phaseOf(previous) !== "Available");
+        if (!previous || becameAvailable) for (const key of this.index.unboundClaimsNaming(name)) this.claims.add(key);
+        if (!ref && becameAvailable) for (const key of this.index.unboundClaimsOfClass(volumeClass(object))) this.claims.add(key);
         return;
       }
       case classesKey:

@@ -1,7 +1,7 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
 import type { StoredEvent } from "../../store/index.js";
 import type { ControllerContext } from "../controller.js";
-import { KeyedQueue } from "./keyed-queue.js";
+import { RetryingQueue } from "./retrying-queue.js";
 import { pvProtectionFinalizer, volumesKey } from "./storage-names.js";
 
 /**
@@ -10,10 +10,10 @@ import { pvProtectionFinalizer, volumesKey } from "./storage-names.js";
  * once it is not (Released, Available, Failed); volumes without the finalizer get it.
  */
 export class PvProtection {
-  private readonly queue: KeyedQueue<string>;
+  private readonly queue: RetryingQueue<string>;
 
   constructor(private readonly ctx: ControllerContext) {
-    this.queue = new KeyedQueue((name) => this.process(name), (name, err) => ctx.log(`pv-protection: volume ${name}: ${String(err)}`));
+    this.queue = new RetryingQueue((name) => this.process(name), (name, err) => ctx.log(`pv-protection: volume ${name}: ${String(err)}`));
   }
 
   start(): void {

@@ -2,7 +2,7 @@ import type { JsonObject, KubeObject } from "../../api-types.js";
 import type { StoredEvent } from "../../store/index.js";
 import type { ControllerContext } from "../controller.js";
 import { claimKey } from "./claim-matching.js";
-import { KeyedQueue } from "./keyed-queue.js";
+import { RetryingQueue } from "./retrying-queue.js";
 import { claimKeysOfPod, type StorageIndex } from "./storage-index.js";
 import { claimsKey, podsKey, pvcProtectionFinalizer } from "./storage-names.js";
 
@@ -13,13 +13,13 @@ import { claimsKey, podsKey, pvcProtectionFinalizer } from "./storage-names.js";
  * that somehow lack the finalizer (the admission plugin adds it) get it back.
  */
 export class PvcProtection {
-  private readonly queue: KeyedQueue<string>;
+  private readonly queue: RetryingQueue<string>;
 
   constructor(
     private readonly ctx: ControllerContext,
     private readonly index: StorageIndex,
   ) {
-    this.queue = new KeyedQueue((key) => this.process(key), (key, err) => ctx.log(`pvc-protection: claim ${key}: ${String(err)}`));
+    this.queue = new RetryingQueue((key) => this.process(key), (key, err) => ctx.log(`pvc-protection: claim ${key}: ${String(err)}`));
   }
 
   start(): void {

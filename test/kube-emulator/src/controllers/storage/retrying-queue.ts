@@ -6,7 +6,7 @@ import { WorkQueue } from "../work-queue.js";
  * (the object changed under it, or the namespace is going away) is tried again rather
  * than left until the next unrelated event.
  */
-export class KeyedQueue<K> {
+export class RetryingQueue<K> {
   private readonly queue: WorkQueue<K>;
   private readonly failures = new Map<K, number>();
   private readonly timers = new Map<K, NodeJS.Timeout>();

@@ -30,7 +30,10 @@ function writePath(obj: JsonObject, path: string, value: JsonValue): void {
 function selectorText(value: JsonValue | undefined): string {
   if (typeof value === "string") return value;
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    return formatLabelSelector(labelSelectorFromObject(value as never));
+    // A ReplicationController's selector is a plain label map, not a LabelSelector.
+    const isLabelSelector = "matchLabels" in value || "matchExpressions" in value || Object.keys(value).length === 0;
+    const selector = isLabelSelector ? value : { matchLabels: value };
+    return formatLabelSelector(labelSelectorFromObject(selector as never));
   }
   return "";
 }
