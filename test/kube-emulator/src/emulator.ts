@@ -94,7 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const context = {
     service,
     client,
-    events: new EventRecorder(client, log),
+    events: new EventRecorder(store, log),
     dataDir,
     nodeNames,
     settings: { ...defaultControllerSettings, ...options.controllerSettings },
