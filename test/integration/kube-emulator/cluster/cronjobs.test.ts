@@ -53,7 +53,7 @@ describe.each(matrix)("CronJobs on $version over $transport at 60x", ({ version,
     const ns = await namespace("cron-every");
     await k(["-n", ns, "apply", "-f", "-"], JSON.stringify(cronJob(version, "ticker", { successfulJobsHistoryLimit: 2 })));
     const cj = await getJson(["-n", ns, "get", "cronjob", "ticker"]);
-    const [first] = await eventually("a Job", async () => ((await jobs(ns)).length > 0 ? jobs(ns) : undefined), 10_000);
+    const [first] = await eventually("a Job", async () => ((await jobs(ns)).length > 0 ? jobs(ns) : undefined), 30_000);
     const minutes = Number(/^ticker-(\d+)$/.exec(first!.metadata.name)?.[1]);
     expect(Number.isSafeInteger(minutes) && minutes > 0).toBe(true);
     expect(first!.metadata.labels).toMatchObject({ cron: "ticker" });
@@ -64,14 +64,14 @@ describe.each(matrix)("CronJobs on $version over $transport at 60x", ({ version,
     expect(first!.metadata.annotations?.["batch.kubernetes.io/cronjob-scheduled-timestamp"]).toBe(version === "1.30" ? scheduled : undefined);
 
     // The Jobs run to completion (a minute passes each second, so the first may already be trimmed away).
-    await eventually("a completed Job", async () => ((await jobs(ns)).some((j) => j.status?.conditions?.some((c: any) => c.type === "Complete")) ? true : undefined), 15_000);
+    await eventually("a completed Job", async () => ((await jobs(ns)).some((j) => j.status?.conditions?.some((c: any) => c.type === "Complete")) ? true : undefined), 30_000);
     const status = await eventually("status", async () => {
       const s = (await getJson(["-n", ns, "get", "cronjob", "ticker"])).status;
       return s?.lastScheduleTime ? s : undefined;
-    });
+    }, 30_000);
     expect(Date.parse(status.lastScheduleTime)).toBeGreaterThanOrEqual(minutes * 60_000);
     if (version === "1.30") {
-      await eventually("lastSuccessfulTime", async () => ((await getJson(["-n", ns, "get", "cronjob", "ticker"])).status?.lastSuccessfulTime ? true : undefined));
+      await eventually("lastSuccessfulTime", async () => ((await getJson(["-n", ns, "get", "cronjob", "ticker"])).status?.lastSuccessfulTime ? true : undefined), 30_000);
     }
 
     // More minutes pass; finished Jobs beyond successfulJobsHistoryLimit are deleted.
@@ -84,12 +84,12 @@ describe.each(matrix)("CronJobs on $version over $transport at 60x", ({ version,
     const messages = events.items.map((e: any) => `${e.reason}: ${e.message}`);
     expect(messages).toContain(`SuccessfulCreate: Created job ${first!.metadata.name}`);
     expect(messages).toContain(`SuccessfulDelete: Deleted job ${first!.metadata.name}`);
-  });
+  }, 120_000);
 
   it.concurrent("stops creating Jobs while suspended", async ({ expect }) => {
     const ns = await namespace("cron-suspend");
     await k(["-n", ns, "apply", "-f", "-"], JSON.stringify(cronJob(version, "pausable")));
-    await eventually("a Job", async () => ((await jobs(ns)).length > 0 ? true : undefined), 10_000);
+    await eventually("a Job", async () => ((await jobs(ns)).length > 0 ? true : undefined), 30_000);
     await k(["-n", ns, "patch", "cronjob", "pausable", "--type=merge", "-p", JSON.stringify({ spec: { suspend: true } })]);
     // Let a Job that was being made as the patch landed show up, then count.
     await sleep(1200);
@@ -98,8 +98,8 @@ describe.each(matrix)("CronJobs on $version over $transport at 60x", ({ version,
     expect((await jobs(ns)).map((j) => j.metadata.name).sort()).toEqual(before);
 
     await k(["-n", ns, "patch", "cronjob", "pausable", "--type=merge", "-p", JSON.stringify({ spec: { suspend: false } })]);
-    await eventually("Jobs again", async () => ((await jobs(ns)).some((j) => !before.includes(j.metadata.name)) ? true : undefined), 10_000);
-  });
+    await eventually("Jobs again", async () => ((await jobs(ns)).some((j) => !before.includes(j.metadata.name)) ? true : undefined), 30_000);
+  }, 120_000);
 });
 
 describe.each(matrix)("CronJobs on $version over $transport with the clock stopped", ({ version, transport }) => {
@@ -112,5 +112,5 @@ describe.each(matrix)("CronJobs on $version over $transport with the clock stopp
     expect((await getJson<List>(["-n", ns, "get", "jobs"])).items).toHaveLength(0);
     const cj = await getJson(["-n", ns, "get", "cronjob", "frozen"]);
     expect(cj.status?.lastScheduleTime).toBeUndefined();
-  });
+  }, 120_000);
 });

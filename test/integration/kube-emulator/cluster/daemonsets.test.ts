@@ -69,10 +69,10 @@ describe.each(matrix)("DaemonSets on $version over $transport with 3 nodes", ({ 
     const replacement = await eventually(
       "replacement",
       async () => (await getJson<List>(["-n", ns, "get", "pods"])).items.find((p) => p.metadata.uid !== victim.metadata.uid && p.spec.nodeName === victim.spec.nodeName),
-      15_000,
+      30_000,
     );
     expect(replacement.metadata.name).not.toBe(victim.metadata.name);
-  });
+  }, 120_000);
 
   it.concurrent("limits pods to the nodes its nodeSelector picks, following node labels", async ({ expect }) => {
     const ns = await namespace("ds-select");
@@ -88,16 +88,16 @@ describe.each(matrix)("DaemonSets on $version over $transport with 3 nodes", ({ 
     pods = await eventually("a pod on node-3", async () => {
       const list = await getJson<List>(["-n", ns, "get", "pods"]);
       return list.items.length === 2 ? list : undefined;
-    }, 15_000);
+    }, 30_000);
     expect(pods.items.map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0]).sort()).toEqual(["node-2", "node-3"]);
 
     await k(["label", "node", "node-2", `${label}-`]);
     await eventually("node-2's pod gone", async () => {
       const list = await getJson<List>(["-n", ns, "get", "pods"]);
       return list.items.length === 1 && list.items[0]!.spec.nodeName === "node-3" ? true : undefined;
-    }, 15_000);
+    }, 30_000);
     await k(["label", "node", "node-3", `${label}-`]);
-  });
+  }, 120_000);
 
   it.concurrent("rolls a new template out node by node", async ({ expect }) => {
     const ns = await namespace("ds-roll");
@@ -109,12 +109,12 @@ describe.each(matrix)("DaemonSets on $version over $transport with 3 nodes", ({ 
     const pods = await eventually("rolled", async () => {
       const list = await getJson<List>(["-n", ns, "get", "pods"]);
       return list.items.length === 3 && list.items.every((p) => p.spec.containers[0].image === "busybox:1.37") ? list : undefined;
-    }, 15_000);
+    }, 30_000);
     const hashes = new Set(pods.items.map((p) => p.metadata.labels?.["controller-revision-hash"]));
     expect(hashes.size).toBe(1);
     expect(hashes.has(oldHash)).toBe(false);
     expect(pods.items.every((p) => p.metadata.labels?.["pod-template-generation"] === "2")).toBe(true);
     const revisions = await getJson<List>(["-n", ns, "get", "controllerrevisions"]);
     expect(revisions.items.map((r: any) => r.revision).sort()).toEqual([1, 2]);
-  });
+  }, 120_000);
 });

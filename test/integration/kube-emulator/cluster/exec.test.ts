@@ -4,22 +4,25 @@
 // channel protocol, and the real errors for pods that cannot be exec'd into. The first
 // suites stand in for the kubelet (spec.nodeName and the status written by hand); the last
 // runs with the emulator's own scheduler and kubelet.
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { Exec, KubeConfig, type V1Status } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeFile } from "node:fs/promises";
 import { stringify } from "yaml";
+import type { EmulatorOptions } from "@lifeboat/kube-emulator";
 import { controllerNames } from "../../../kube-emulator/src/controllers/index.js";
 import { persistentVolumeDir, podVolumeDir } from "../../../kube-emulator/src/kubelet/volume-layout.js";
-import { kubectl, kubectlOk, type KubectlTarget } from "../../../harness/src/kubectl.js";
+import { kubectl, type KubectlTarget } from "../../../harness/src/kubectl.js";
 import { useClientNode } from "../support/client-node.js";
 import { eventually } from "../support/eventually.js";
 import { serial, useKubectlCluster } from "../support/kubectl-session.js";
 
 /** Every controller but the scheduler and kubelet: the tests place pods and report them running themselves. */
-const withoutKubelet = controllerNames.filter((n) => n !== "kubelet" && n !== "scheduler");
+const withoutKubelet = controllerNames.filter((n) => n !== "kubelet" && n !== "scheduler") as EmulatorOptions["controllers"];
+
+// Each kubectl call costs seconds on a busy two-core machine: wait generously, a test still ends as soon as it can.
+const slow = 180_000;
 
 const matrix = [
   { version: "1.16", transport: "http" },
@@ -78,7 +81,7 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
     expect(failed.stderr).toBe("err\ncommand terminated with exit code 3\n");
     const ok = await kr(["-n", ns, "exec", "db", "--", "sh", "-c", 'echo "$HOSTNAME in $(pwd)"']);
     expect(ok).toEqual({ code: 0, stdout: "db in /\n", stderr: "" });
-  });
+  }, slow);
 
   it.concurrent("passes stdin with -i and ends it when the input ends", async ({ expect }) => {
     const ns = await namespace("exec-stdin");
@@ -86,7 +89,7 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
     const input = "line one\nline two\n";
     expect(await k(["-n", ns, "exec", "-i", "db", "--", "cat"], input)).toBe(input);
     expect(await k(["-n", ns, "exec", "-i", "db", "--", "wc", "-l"], input)).toBe("2\n");
-  });
+  }, slow);
 
   it.concurrent("a hook's write lands in the volume's directory on the node", async ({ expect }) => {
     const ns = await namespace("exec-hook");
@@ -108,7 +111,7 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
     const sidecar = await kr(["-n", ns, "exec", "mysql-0", "-c", "sidecar", "--", "cat", "/var/lib/mysql/flushed"]);
     expect(sidecar.code).toBe(1);
     expect(sidecar.stderr).toContain("No such file or directory");
-  });
+  }, slow);
 
   it.concurrent("a command that does not exist fails as containerd reports it", async ({ expect }) => {
     const ns = await namespace("exec-missing");
@@ -118,7 +121,7 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
     expect(result.stderr).toMatch(
       /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "mysqladmin-nope": executable file not found in \$PATH: unknown\n$/,
     );
-  });
+  }, slow);
 
   it.concurrent("pods and containers that cannot be exec'd into give the real errors", async ({ expect }) => {
     const ns = await namespace("exec-errors");
@@ -139,7 +142,24 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
     expect(creating.stderr).toBe('error: unable to upgrade connection: container not found ("app")\n');
     expect(done.stderr).toBe("error: cannot exec into a container in a completed pod; current phase is Succeeded\n");
     for (const r of [noPod, noContainer, unscheduled, creating, done]) expect(r.code).toBe(1);
-  });
+  }, slow);
+
+  it.concurrent("streams need an upgrade; attach and port-forward are checked, then declined", async ({ expect }) => {
+    const ns = await namespace("exec-upgrade");
+    await startPod(ns, { name: "db" });
+    const base = `/api/v1/namespaces/${ns}/pods`;
+    const [plainExec, plainForward, attach, attachUnknown] = await Promise.all([
+      kr(["get", "--raw", `${base}/db/exec?command=true&stdout=true`]),
+      kr(["get", "--raw", `${base}/db/portforward?ports=80`]),
+      kr(["-n", ns, "attach", "db"]),
+      kr(["-n", ns, "attach", "db", "-c", "nope"]),
+    ]);
+    expect(plainExec.stderr).toBe("Error from server (BadRequest): Upgrade request required\n");
+    expect(plainForward.stderr).toBe("Error from server (BadRequest): Upgrade request required\n");
+    expect(attach.stderr).toContain("Error from server (BadRequest): pods/attach is not supported by the emulator\n");
+    expect(attachUnknown.stderr).toContain("container nope");
+    for (const r of [plainExec, plainForward, attach, attachUnknown]) expect(r.code).toBe(1);
+  }, slow);
 
   if (transport === "https") {
     it.concurrent("the read-only viewer may not exec: 403 on create pods/exec", async ({ expect }) => {
@@ -149,7 +169,7 @@ describe.each(matrix)("kubectl exec against $version over $transport", ({ versio
       const result = await kubectl(viewer, ["-n", ns, "exec", "db", "--", "true"]);
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(`Error from server (Forbidden): pods "db" is forbidden: User "viewer" cannot create resource "pods/exec" in API group "" in the namespace "${ns}"\n`);
-    });
+    }, slow);
   }
 });
 

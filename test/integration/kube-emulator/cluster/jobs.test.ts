@@ -85,7 +85,7 @@ describe.each(matrix)("Jobs on $version over $transport", ({ version, transport 
     const reasons = events.items.map((e: any) => `${e.reason}: ${e.message}`);
     expect(reasons.filter((r) => r.startsWith("SuccessfulCreate: Created pod: batch-"))).toHaveLength(3);
     expect(reasons).toContain("Completed: Job completed");
-  });
+  }, 120_000);
 
   it.concurrent("fails with BackoffLimitExceeded once a failing pod has used up backoffLimit=1", async ({ expect }) => {
     const ns = await namespace("job-fail");
@@ -106,7 +106,7 @@ describe.each(matrix)("Jobs on $version over $transport", ({ version, transport 
     }
     const events = await getJson<List>(["-n", ns, "get", "events", "--field-selector", "involvedObject.name=broken"]);
     expect(events.items.map((e: any) => `${e.type} ${e.reason}`)).toContain("Warning BackoffLimitExceeded");
-  });
+  }, 120_000);
 
   if (tracking) {
     it.concurrent("runs an Indexed Job with one pod per completion index", async ({ expect }) => {
@@ -124,6 +124,6 @@ describe.each(matrix)("Jobs on $version over $transport", ({ version, transport 
         expect(pod.metadata.labels?.["batch.kubernetes.io/job-completion-index"]).toBe(index);
         expect(pod.spec.hostname).toBe(`shards-${index}`);
       }
-    });
+    }, 120_000);
   }
 });

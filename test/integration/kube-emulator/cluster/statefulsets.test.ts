@@ -122,10 +122,10 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
 
     // Deleting the set takes its pods (garbage collection) but leaves the claims.
     await k(["-n", ns, "delete", "statefulset", "web", "--wait=true"]);
-    await eventually("pods gone", async () => ((await getJson<List>(["-n", ns, "get", "pods"])).items.length === 0 ? true : undefined), 15_000);
+    await eventually("pods gone", async () => ((await getJson<List>(["-n", ns, "get", "pods"])).items.length === 0 ? true : undefined), 30_000);
     const left = await getJson<List>(["-n", ns, "get", "pvc"]);
     expect(left.items.map((c) => c.metadata.name).sort()).toEqual(["www-web-0", "www-web-1", "www-web-2"]);
-  });
+  }, 120_000);
 
   it.concurrent("recreates a deleted pod under its name, and scales down from the highest ordinal keeping the claims", async ({ expect }) => {
     const ns = await namespace("sts-scale");
@@ -141,13 +141,13 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
         const pod = (JSON.parse(r) as List).items.find((p) => p.metadata.name === "db-1");
         return pod && pod.metadata.uid !== before.metadata.uid && isReady(pod) ? pod : undefined;
       },
-      15_000,
+      30_000,
     );
     expect(after.spec.volumes).toContainEqual({ name: "www", persistentVolumeClaim: { claimName: "www-db-1" } });
 
     const watch = await watchPods(ns);
     await k(["-n", ns, "scale", "statefulset/db", "--replicas=1"]);
-    await eventually("scaled to 1", async () => ((await getJson<List>(["-n", ns, "get", "pods"])).items.length === 1 ? true : undefined), 15_000);
+    await eventually("scaled to 1", async () => ((await getJson<List>(["-n", ns, "get", "pods"])).items.length === 1 ? true : undefined), 30_000);
     watch.stop();
     const deleted = watch.events.filter((e) => e.type === "DELETED").map((e) => e.name);
     expect(deleted).toEqual(["db-2", "db-1"]);
@@ -156,9 +156,9 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
     const sts = await eventually("status", async () => {
       const s = await getJson(["-n", ns, "get", "statefulset", "db"]);
       return s.status.replicas === 1 ? s : undefined;
-    });
+    }, 30_000);
     expect(sts.status).toMatchObject({ replicas: 1, readyReplicas: 1 });
-  });
+  }, 120_000);
 
   it.concurrent("rolls a new image out from the highest ordinal, which kubectl rollout status follows", async ({ expect }) => {
     const ns = await namespace("sts-roll");
@@ -172,7 +172,7 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
     const sts = await eventually("rolled", async () => {
       const s = await getJson(["-n", ns, "get", "statefulset", "app"]);
       return s.status.currentRevision === s.status.updateRevision && s.status.updatedReplicas === 2 ? s : undefined;
-    });
+    }, 30_000);
     expect(sts.status.updateRevision).not.toBe(first.status.updateRevision);
     expect(watch.events.filter((e) => e.type === "DELETED").map((e) => e.name)).toEqual(["app-1", "app-0"]);
     const pods = await getJson<List>(["-n", ns, "get", "pods"]);
@@ -182,5 +182,5 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
     }
     const history = await k(["-n", ns, "rollout", "history", "statefulset/app"]);
     expect(history).toMatch(/REVISION[\s\S]*1[\s\S]*2/);
-  });
+  }, 120_000);
 });

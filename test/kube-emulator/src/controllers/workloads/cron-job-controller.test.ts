@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { JsonObject, KubeObject } from "../../api-types.js";
 import { startEmulator, type RunningEmulator } from "../../emulator.js";
 import { ControllerClient } from "../client.js";
@@ -51,7 +51,7 @@ describe.each(["1.16", "1.30"])("CronJob controller on %s at 60x", (version) => 
     return emulator.service.create(info, "default", { ...cj, apiVersion: `batch/${info.version}` });
   };
 
-  it("creates the Job of each minute with owner, labels and, from 1.28, the scheduled timestamp", async () => {
+  it.concurrent("creates the Job of each minute with owner, labels and, from 1.28, the scheduled timestamp", async ({ expect }) => {
     create(cronJob("tick"));
     const [job] = await until("a job", () => jobsOf("tick").length > 0 && jobsOf("tick"));
     const minutes = Number(/^tick-(\d+)$/.exec(job!.metadata.name!)?.[1]);
@@ -73,7 +73,7 @@ describe.each(["1.16", "1.30"])("CronJob controller on %s at 60x", (version) => 
     expect(after.lastSuccessfulTime !== undefined).toBe(minor >= 22);
   });
 
-  it("keeps successfulJobsHistoryLimit finished Jobs", async () => {
+  it.concurrent("keeps successfulJobsHistoryLimit finished Jobs", async ({ expect }) => {
     create(cronJob("hist", { successfulJobsHistoryLimit: 1 }));
     for (let i = 0; i < 3; i++) {
       const seen = new Set(jobsOf("hist").map((j) => j.metadata.uid));
@@ -83,20 +83,20 @@ describe.each(["1.16", "1.30"])("CronJob controller on %s at 60x", (version) => 
     await until("history pruned", () => jobsOf("hist").filter((j) => (j.status as JsonObject | undefined)?.completionTime).length <= 1);
   });
 
-  it("with concurrencyPolicy Forbid starts nothing while a Job runs", async () => {
+  it.concurrent("with concurrencyPolicy Forbid starts nothing while a Job runs", async ({ expect }) => {
     create(cronJob("forbid", { concurrencyPolicy: "Forbid" }));
     await until("first job", () => jobsOf("forbid").length === 1);
     await new Promise((r) => setTimeout(r, 2500));
     expect(jobsOf("forbid")).toHaveLength(1);
   });
 
-  it("with concurrencyPolicy Replace deletes the running Job for the next one", async () => {
+  it.concurrent("with concurrencyPolicy Replace deletes the running Job for the next one", async ({ expect }) => {
     create(cronJob("replace", { concurrencyPolicy: "Replace" }));
     const first = await until("first job", () => jobsOf("replace")[0]);
     await until("replaced", () => jobsOf("replace").length === 1 && jobsOf("replace")[0]!.metadata.uid !== first.metadata.uid);
   });
 
-  it("creates nothing while suspended", async () => {
+  it.concurrent("creates nothing while suspended", async ({ expect }) => {
     create(cronJob("paused", { suspend: true }));
     await new Promise((r) => setTimeout(r, 2200));
     expect(jobsOf("paused")).toHaveLength(0);
@@ -112,7 +112,7 @@ describe("CronJob controller with time stopped", () => {
     await emulator.stop();
   });
 
-  it("never creates a Job", async () => {
+  it.concurrent("never creates a Job", async ({ expect }) => {
     const client = new ControllerClient(emulator.service);
     client.create("batch/cronjobs", cronJob("never", { schedule: "* * * * *" }));
     await new Promise((r) => setTimeout(r, 1500));

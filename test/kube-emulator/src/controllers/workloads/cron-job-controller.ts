@@ -61,8 +61,11 @@ export class CronJobController implements Controller {
   private readonly queue: WorkQueue<string>;
   private readonly clock: CronClock;
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Warnings already given, so a CronJob that is resynced does not repeat them (uid/what). */
-  private readonly reported = new Set<string>();
+  /**
+   * Events already given per CronJob ("ns/name"): for each kind of event the occasion last
+   * reported (a schedule time, a generation, a Job's uid), so a resync does not repeat it.
+   */
+  private readonly reported = new Map<string, { uid: string; last: Map<string, string> }>();
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -107,10 +110,12 @@ export class CronJobController implements Controller {
     );
   }
 
-  private warnOnce(cj: KubeObject, what: string, reason: string, message: string, type: "Normal" | "Warning" = "Warning"): void {
-    const key = `${cj.metadata.uid}/${what}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
+  private warnOnce(cj: KubeObject, kind: string, occasion: string, reason: string, message: string, type: "Normal" | "Warning" = "Warning"): void {
+    const key = `${cj.metadata.namespace}/${cj.metadata.name}`;
+    let entry = this.reported.get(key);
+    if (!entry || entry.uid !== cj.metadata.uid) this.reported.set(key, (entry = { uid: cj.metadata.uid ?? "", last: new Map() }));
+    if (entry.last.get(kind) === occasion) return;
+    entry.last.set(kind, occasion);
     this.ctx.events.record(component, cj, type, reason, message);
   }
 
@@ -121,6 +126,7 @@ export class CronJobController implements Controller {
     const { client } = this.ctx;
     const cj = client.get(cronJobsKey, namespace, name);
     if (!cj) {
+      this.reported.delete(key);
       const timer = this.timers.get(key);
       if (timer) clearTimeout(timer);
       this.timers.delete(key);
@@ -135,11 +141,15 @@ export class CronJobController implements Controller {
     const events: Array<[type: "Normal" | "Warning", reason: string, message: string]> = [];
     const write = (): void => this.writeStatus(cj, active, lastScheduleTime, lastSuccessfulTime, events);
 
+    const seen = this.reported.get(key)?.last;
+    for (const kind of [...(seen?.keys() ?? [])]) {
+      if (kind.startsWith("unexpected/") && !jobs.some((j) => `unexpected/${j.metadata.uid}` === kind)) seen!.delete(kind);
+    }
     for (const job of jobs) {
       const listed = active.some((r) => r.uid === job.metadata.uid);
       const finished = finishedType(job);
       if (!listed && !finished) {
-        this.warnOnce(cj, `unexpected/${job.metadata.uid}`, "UnexpectedJob", `Saw a job that the controller did not create or forgot: ${job.metadata.name}`);
+        this.warnOnce(cj, `unexpected/${job.metadata.uid}`, "seen", "UnexpectedJob", `Saw a job that the controller did not create or forgot: ${job.metadata.name}`);
       } else if (listed && finished) {
         active = active.filter((r) => r.uid !== job.metadata.uid);
         events.push(["Normal", "SawCompletedJob", `Saw completed job: ${job.metadata.name}, status: ${finished}`]);
@@ -169,8 +179,8 @@ export class CronJobController implements Controller {
       schedule = parseSchedule(String(s.schedule ?? ""), timeZone);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (timeZone && err instanceof RangeError) this.warnOnce(cj, `tz/${cj.metadata.generation}`, "UnknownTimeZone", `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`);
-      else this.warnOnce(cj, `schedule/${cj.metadata.generation}`, "UnparseableSchedule", `unparseable schedule: "${String(s.schedule ?? "")}" : ${message}`);
+      if (timeZone && err instanceof RangeError) this.warnOnce(cj, "tz", String(cj.metadata.generation), "UnknownTimeZone", `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`);
+      else this.warnOnce(cj, "schedule", String(cj.metadata.generation), "UnparseableSchedule", `unparseable schedule: "${String(s.schedule ?? "")}" : ${message}`);
       return write();
     }
 
@@ -184,7 +194,7 @@ export class CronJobController implements Controller {
       const first = schedule.next(earliest);
       const interval = schedule.next(first) - first;
       const count = interval > 0 ? Math.floor((now - first) / interval) + 1 : unmet.missed;
-      this.warnOnce(cj, `missed/${unmet.mostRecent}`, "TooManyMissedTimes", `too many missed start times: ${count}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+      this.warnOnce(cj, "missed", String(unmet.mostRecent), "TooManyMissedTimes", `too many missed start times: ${count}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
     }
     const scheduled = unmet.mostRecent;
     if (scheduled === undefined) {
@@ -203,7 +213,7 @@ export class CronJobController implements Controller {
     }
     const policy = s.concurrencyPolicy ?? "Allow";
     if (policy === "Forbid" && active.length > 0) {
-      this.warnOnce(cj, `forbid/${scheduled}`, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid", "Normal");
+      this.warnOnce(cj, "forbid", String(scheduled), "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid", "Normal");
       nextRun();
       return write();
     }

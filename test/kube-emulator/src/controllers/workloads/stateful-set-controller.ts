@@ -181,8 +181,9 @@ export class StatefulSetController implements Controller {
 
     for (let ord = 0; ord < replicaCount; ord++) {
       let pod = replicas[ord];
-      // A failed pod is replaced by a fresh one of the same name.
-      if (pod && podPhase(pod) === "Failed" && !isTerminating(pod)) {
+      // A failed pod (from 1.27 also a succeeded one) is replaced by a fresh one of the same name.
+      const finished = pod && (podPhase(pod) === "Failed" || (minor >= 27 && podPhase(pod) === "Succeeded"));
+      if (pod && finished && !isTerminating(pod)) {
         this.deletePod(set, pod);
         counted(pod, -1);
         pod = undefined;
