@@ -5,12 +5,13 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { startEmulator, type EmulatorOptions } from "@lifeboat/kube-emulator";
 import { describe, expect, it } from "vitest";
 import { useClientNode } from "../support/client-node.js";
+import { apiControllers } from "../support/clusters.js";
 
 type Obj = KubernetesObject & Record<string, any>;
 
 /** An emulator for the describe block, with KubernetesObjectApi reading one object in any apiVersion. */
 function client(options: EmulatorOptions) {
-  const k = useClientNode(options, "conv");
+  const k = useClientNode({ ...options, controllers: apiControllers }, "conv");
   return {
     get objects() {
       return k.objects;

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 // From source: the @lifeboat/test-harness package resolves to dist/, which only a build makes.
 import { startFleet } from "../../../harness/src/index.js";
 import { apiFailure, kubeConfigFor, useClientNode } from "../support/client-node.js";
-import { personaGrid } from "../support/clusters.js";
+import { apiControllers, personaGrid } from "../support/clusters.js";
 
 const deployment = (name: string): V1Deployment => ({
   apiVersion: "apps/v1",
@@ -18,7 +18,7 @@ const deployment = (name: string): V1Deployment => ({
 });
 
 describe.each(personaGrid)("CRUD on %s (tls: %s)", (version, tls) => {
-  const k = useClientNode({ k8sVersion: version, tls }, "crud");
+  const k = useClientNode({ k8sVersion: version, tls, controllers: apiControllers }, "crud");
 
   it("ConfigMap: create, read, replace, delete", async () => {
     const namespace = await k.namespace();

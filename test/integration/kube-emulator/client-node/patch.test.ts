@@ -2,7 +2,7 @@
 import { PatchStrategy, setHeaderOptions, type V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { apiFailure, useClientNode } from "../support/client-node.js";
-import { personaGrid } from "../support/clusters.js";
+import { apiControllers, personaGrid } from "../support/clusters.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions("Content-Type", PatchStrategy.JsonPatch);
@@ -35,7 +35,7 @@ const twoContainers = (name: string): V1Deployment => ({
 });
 
 describe.each(personaGrid)("patch on %s (tls: %s)", (version, tls) => {
-  const k = useClientNode({ k8sVersion: version, tls }, "patch");
+  const k = useClientNode({ k8sVersion: version, tls, controllers: apiControllers }, "patch");
 
   it("merge patch: adds, replaces and removes (null) keys", async () => {
     const namespace = await k.namespace();

@@ -2,10 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { useClientNode } from "../support/client-node.js";
-import { personaGrid } from "../support/clusters.js";
+import { apiControllers, personaGrid } from "../support/clusters.js";
 
 describe.each(personaGrid)("selectors on %s (tls: %s)", (version, tls) => {
-  const k = useClientNode({ k8sVersion: version, tls, nodes: 2 }, "sel");
+  const k = useClientNode({ k8sVersion: version, tls, nodes: 2, controllers: apiControllers }, "sel");
 
   it("label selectors: =, ==, !=, in, notin, exists, !key and conjunctions", async () => {
     const namespace = await k.namespace();

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { describe, it } from "vitest";
 import { kubectlPath, type KubectlTarget } from "../../../harness/src/kubectl.js";
+import { apiControllers } from "../support/clusters.js";
 import { useKubectlCluster } from "../support/kubectl-session.js";
 
 // Each persona over one transport; the finer points run on one persona only.
@@ -54,6 +55,7 @@ describe.each(matrix)("kubectl wait and watch against $version over $transport",
     // "promptly" test) stands out from a slow machine.
     bookmarkIntervalMs: 60_000,
     logRequests: true,
+    controllers: apiControllers,
   });
   const { k, kr, namespace, requests, answered } = session;
   const configMap = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, ...extra }, data: {} });

@@ -1,7 +1,7 @@
 // Which emulators a suite runs against, and their lifetime: one emulator per describe block,
 // shared by its tests, each of which works in a namespace of its own.
 import { randomBytes } from "node:crypto";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "@lifeboat/kube-emulator";
+import { startEmulator, type ControllerName, type EmulatorOptions, type RunningEmulator } from "@lifeboat/kube-emulator";
 import { afterAll, beforeAll } from "vitest";
 
 /**
@@ -15,6 +15,13 @@ export const personaGrid = [
   ["1.30", false],
   ["1.30", true],
 ] as const;
+
+/**
+ * The controllers the API itself needs (CRDs, namespace deletion, garbage collection) and no
+ * more: suites about API semantics write status and pods themselves and must not race the
+ * living-cluster controllers.
+ */
+export const apiControllers: ControllerName[] = ["crd-registrar", "namespace-lifecycle", "garbage-collector"];
 
 export interface EmulatorHandle {
   /** The running emulator; there is none before the describe block's first beforeAll has run. */
