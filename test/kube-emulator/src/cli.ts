@@ -44,6 +44,7 @@ const program = new Command()
   .option("--controllers <names>", `comma-separated controllers to run, "all" or "none" (default: all of ${controllerNames.join(", ")})`, controllerList)
   .option("--cronjob-time-scale <n>", "CronJob clock speed: 1 real time, 60 a minute per second, 0 never fire", nonNegativeNumber("--cronjob-time-scale"), 1)
   .option("--job-pod-run-ms <ms>", "how long pods that run to completion run before they succeed", nonNegativeNumber("--job-pod-run-ms"), 200)
+  .option("--job-backoff-ms <ms>", "delay before a failed Job pod is replaced (doubles per failure)", nonNegativeNumber("--job-backoff-ms"), 10_000)
   .option("--log-requests", "print one line per request to stderr", false)
   .addHelpText("after", "\nPrints the server URL on stdout once it is listening; stop it with SIGTERM or SIGINT.");
 
@@ -61,6 +62,7 @@ const opts = program.opts<{
   controllers?: ControllerName[];
   cronjobTimeScale: number;
   jobPodRunMs: number;
+  jobBackoffMs: number;
   logRequests: boolean;
 }>();
 
@@ -76,7 +78,7 @@ try {
     tls: opts.tls,
     legacyApis: opts.legacyApis,
     controllers: opts.controllers,
-    controllerSettings: { cronJobTimeScale: opts.cronjobTimeScale, jobPodRunMs: opts.jobPodRunMs },
+    controllerSettings: { cronJobTimeScale: opts.cronjobTimeScale, jobPodRunMs: opts.jobPodRunMs, jobBackoffMs: opts.jobBackoffMs },
     logRequests: opts.logRequests,
     log: (line) => process.stderr.write(`${line}\n`),
   });
