@@ -7,6 +7,43 @@ import { isTaskState, type TaskError, type TaskState } from "./task-record.js";
 export const TASK_EVENT_TYPES = ["queued", "leased", "progress", "completed", "failed", "cancelled"] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 
+/** What happened to a cluster or a registration token; see the cluster and token scripts. */
+export const RECORD_EVENT_TYPES = [
+  "cluster.registered",
+  "cluster.connected",
+  "cluster.disconnected",
+  "cluster.updated",
+  "cluster.certificate-renewed",
+  "cluster.deleted",
+  "token.created",
+  "token.used",
+  "token.revoked",
+] as const;
+export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
+
+/**
+ * One cluster or token change, in the same stream as task events. `fields` is the record after
+ * the change (before it, for a deletion) as its hash holds it; parse it with the cluster or token
+ * record parser.
+ */
+export interface RecordEvent {
+  id: string;
+  type: RecordEventType;
+  /** The cluster changed (or, for token.used, registered). */
+  clusterId?: ClusterId;
+  tokenId?: string;
+  /** ms since epoch (Redis clock). */
+  at: number;
+  fields: Record<string, string>;
+}
+
+/** Every kind of event in the log. */
+export type HubEvent = TaskEvent | RecordEvent;
+
+export function isTaskEvent(event: HubEvent): event is TaskEvent {
+  return (TASK_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
 /** One task state change, as AdminService's watch stream carries it. */
 export interface TaskEvent {
   /** The Redis stream entry id ("<ms>-<n>"): pass it back to read/follow to resume after it. */
@@ -89,17 +126,37 @@ export function parseEventEntry(id: string, flat: readonly string[]): TaskEvent 
   return event;
 }
 
-function parseEntries(entries: [string, string[]][]): TaskEvent[] {
-  const events: TaskEvent[] = [];
+/** Parses one entry of any kind; undefined for an entry that is no event of ours. */
+export function parseHubEventEntry(id: string, flat: readonly string[]): HubEvent | undefined {
+  const type = flat[flat.indexOf("type") + 1];
+  if (!(RECORD_EVENT_TYPES as readonly (string | undefined)[]).includes(type)) return parseEventEntry(id, flat);
+  const f = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i]!, flat[i + 1]!);
+  let fields: Record<string, string>;
+  try {
+    fields = JSON.parse(f.get("record") ?? "{}") as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+  const event: RecordEvent = { id, type: type as RecordEventType, at: Number(f.get("at") ?? 0), fields };
+  const clusterId = f.get("clusterId");
+  if (clusterId !== undefined) event.clusterId = clusterId as ClusterId;
+  const tokenId = f.get("tokenId");
+  if (tokenId !== undefined) event.tokenId = tokenId;
+  return event;
+}
+
+function parseEntries(entries: [string, string[]][]): HubEvent[] {
+  const events: HubEvent[] = [];
   for (const [id, flat] of entries) {
-    const event = parseEventEntry(id, flat);
+    const event = parseHubEventEntry(id, flat);
     if (event) events.push(event);
   }
   return events;
 }
 
 interface Follower {
-  buffer: TaskEvent[];
+  buffer: HubEvent[];
   error?: LifeboatError;
   wake?: () => void;
 }
@@ -131,8 +188,16 @@ export class EventLog {
     this.maxBuffered = options.maxBuffered ?? 10_000;
   }
 
-  /** Up to `count` events strictly after `afterId` ("0" for the oldest kept), oldest first. */
+  /** Up to `count` task events strictly after `afterId` ("0" for the oldest kept), oldest first. */
   async read(afterId = "0", count = 100): Promise<TaskEvent[]> {
+    return (await this.readAll(afterId, count)).filter(isTaskEvent);
+  }
+
+  /**
+   * Up to `count` entries strictly after `afterId`, oldest first, as events of every kind (task,
+   * cluster, token); fewer than `count` events when entries that are no event are skipped.
+   */
+  async readAll(afterId = "0", count = 100): Promise<HubEvent[]> {
     if (!ENTRY_ID.test(afterId)) {
       throw new LifeboatError("INVALID_ARGUMENT", `event id ${JSON.stringify(afterId)} is invalid: use "0" or an id from a previous event`, {
         field: "afterId",
@@ -143,6 +208,29 @@ export class EventLog {
     return parseEntries(entries);
   }
 
+  /** Task events only, as followAll. */
+  async *follow(afterId = "$", options: FollowOptions = {}): AsyncGenerator<TaskEvent> {
+    for await (const event of this.followAll(afterId, options)) if (isTaskEvent(event)) yield event;
+  }
+
+  /**
+   * Whether events after `afterId` have been trimmed from the log, so a watcher resuming from it
+   * would miss some. False for "$", "0" and any id at or after the last trimmed one.
+   */
+  async isTrimmedAfter(afterId: string): Promise<boolean> {
+    if (afterId === "$" || afterId === "0" || !ENTRY_ID.test(afterId)) return false;
+    let info: unknown[];
+    try {
+      info = (await this.redis.call("XINFO", "STREAM", this.key)) as unknown[];
+    } catch {
+      return false; // no stream yet: nothing was ever trimmed
+    }
+    // Redis 7: the greatest id ever removed from the stream (trimmed or deleted).
+    const at = info.indexOf("max-deleted-entry-id");
+    const maxDeleted = at >= 0 ? String(info[at + 1]) : "0-0";
+    return maxDeleted !== "0-0" && compareEventIds(afterId, maxDeleted) < 0;
+  }
+
   /**
    * Every event after `afterId` ("$": only events from now on), then live ones, until the
    * signal aborts, the caller stops iterating, or close(). A follower that falls more than
@@ -150,7 +238,7 @@ export class EventLog {
    * End a watch with the signal: like any async generator's, `return()` waits for the
    * generator's next event when it is idle.
    */
-  async *follow(afterId = "$", options: FollowOptions = {}): AsyncGenerator<TaskEvent> {
+  async *followAll(afterId = "$", options: FollowOptions = {}): AsyncGenerator<HubEvent> {
     if (afterId !== "$" && !ENTRY_ID.test(afterId)) await this.read(afterId, 1); // throws INVALID_ARGUMENT
     const { signal } = options;
     const follower: Follower = { buffer: [] };
@@ -165,13 +253,13 @@ export class EventLog {
       if (afterId !== "$") {
         last = afterId;
         for (;;) {
-          const page = await this.read(last, PAGE);
-          for (const event of page) {
+          const entries = (await this.redis.xrange(this.key, `(${last}`, "+", "COUNT", PAGE)) as [string, string[]][];
+          for (const event of parseEntries(entries)) {
             if (signal?.aborted || this.closed) return;
-            last = event.id;
             yield event;
           }
-          if (page.length < PAGE) break;
+          if (entries.length > 0) last = entries[entries.length - 1]![0];
+          if (entries.length < PAGE) break;
         }
       }
       for (;;) {

@@ -233,6 +233,21 @@ export class TaskQueue {
   }
 
   /**
+   * Moves the leases of `taskIds` that are leased tasks of `clusterId` to `owner`, renewed for
+   * `leaseMs`: an agent that reconnected keeps the tasks it is still running (AgentHello's
+   * active_task_ids). Other ids are skipped. Returns the tasks adopted.
+   */
+  async adopt(clusterId: ClusterId, owner: string, leaseMs: number, taskIds: readonly TaskId[]): Promise<TaskRecord[]> {
+    parseClusterId(clusterId);
+    checkText("owner", owner, 256);
+    checkInteger("leaseMs", leaseMs, 1, MAX_LEASE_MS);
+    const ids = taskIds.map((id, i) => parseTaskId(id, `taskIds[${i}]`));
+    if (ids.length === 0) return [];
+    const reply = (await this.redis.lifeboatAdopt(...this.common(), clusterId, owner, String(leaseMs), ...ids)) as string[][];
+    return reply.map(parseTaskFields);
+  }
+
+  /**
    * Ends the task as completed with `result`. Repeating it by the same owner (and attempt)
    * is a no-op (`duplicate`). Throws FAILED_PRECONDITION when `owner` does not hold the
    * lease (e.g. its lease expired and the task was handed out again): the result is

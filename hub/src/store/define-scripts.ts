@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import type { ChainableCommander, Redis } from "ioredis";
 import { luaKeyFunctions } from "./keys.js";
 
-/** The task commands, each one Lua script in ./scripts named for it. */
+/**
+ * The hub's Redis commands (tasks, clusters, registration tokens), each one Lua script in
+ * ./scripts named for it.
+ */
 export const TASK_SCRIPTS = {
   lifeboatEnqueue: "enqueue",
   lifeboatLease: "lease",
@@ -11,6 +14,17 @@ export const TASK_SCRIPTS = {
   lifeboatFail: "fail",
   lifeboatCancel: "cancel",
   lifeboatRequeueExpired: "requeue-expired",
+  lifeboatAdopt: "adopt",
+  lifeboatRegisterCluster: "register-cluster",
+  lifeboatConnectCluster: "connect-cluster",
+  lifeboatDisconnectCluster: "disconnect-cluster",
+  lifeboatHeartbeatCluster: "heartbeat-cluster",
+  lifeboatUpdateCluster: "update-cluster",
+  lifeboatRenewCertificate: "renew-certificate",
+  lifeboatDeleteCluster: "delete-cluster",
+  lifeboatDisconnectStale: "disconnect-stale",
+  lifeboatCreateToken: "create-token",
+  lifeboatRevokeToken: "revoke-token",
 } as const;
 
 export type TaskScriptName = keyof typeof TASK_SCRIPTS;
@@ -19,10 +33,10 @@ export type TaskScriptName = keyof typeof TASK_SCRIPTS;
  * Every script takes ARGV only: [prefix, now ("" = Redis clock), events MAXLEN, ...own args]
  * (see scripts/includes/task-common.lua). Replies are the scripts' own shapes.
  */
-type ScriptCall = (...argv: (string | number)[]) => Promise<unknown>;
+type ScriptCall = (...argv: (string | number | Buffer)[]) => Promise<unknown>;
 export type TaskScriptCommands = Record<TaskScriptName, ScriptCall>;
 
-const INCLUDES = ["includes/task-common.lua"];
+const INCLUDES = ["includes/task-common.lua", "includes/fleet-common.lua"];
 
 let sources: Map<TaskScriptName, string> | undefined;
 

@@ -8,6 +8,8 @@ type Branded<T, B extends string> = T & { readonly [brand]: B };
 export type TaskId = Branded<string, "TaskId">;
 /** A registered cluster's id. */
 export type ClusterId = Branded<string, "ClusterId">;
+/** A registration token's public id (never its secret). */
+export type TokenId = Branded<string, "TokenId">;
 
 // Ids are embedded in Redis key names and pub/sub payloads, so they are kept to a
 // character set that cannot forge another key (no ':' or whitespace).
@@ -29,6 +31,16 @@ export function newTaskId(): TaskId {
 
 export function newClusterId(): ClusterId {
   return randomUUID() as ClusterId;
+}
+
+export function newTokenId(): TokenId {
+  return `tok-${randomUUID().replaceAll("-", "").slice(0, 20)}` as TokenId;
+}
+
+/** Checks a token id that came from outside (CLI, wire); throws INVALID_ARGUMENT naming `field`. */
+export function parseTokenId(value: string, field = "tokenId"): TokenId {
+  checkId("token", field, value);
+  return value as TokenId;
 }
 
 /** Checks a task id that came from outside (CLI, wire); throws INVALID_ARGUMENT naming `field`. */

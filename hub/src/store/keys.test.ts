@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClusterId, TaskId } from "./ids.js";
+import type { ClusterId, TaskId, TokenId } from "./ids.js";
 import { luaKeyFunctions, taskKeys } from "./keys.js";
 
 describe("taskKeys", () => {
@@ -19,6 +19,19 @@ describe("taskKeys", () => {
       keys.queuedChannel,
       keys.cancelChannel,
       keys.bullmqPrefix,
+      keys.cluster(c),
+      keys.clusterInventory(c),
+      keys.clusterCertificates(c),
+      keys.clusterFingerprints,
+      keys.clusterNames,
+      keys.clusterNameOrder,
+      keys.connectedClusters,
+      keys.revokedCertificates,
+      keys.clusterChannel,
+      keys.token("k1" as TokenId),
+      keys.tokenHashes,
+      keys.tokens,
+      keys.tokenSeq,
     ];
     for (const name of names) expect(name.startsWith("t-1:")).toBe(true);
     expect(new Set(names).size).toBe(names.length);

@@ -1,4 +1,4 @@
-import type { ClusterId, TaskId } from "./ids.js";
+import type { ClusterId, TaskId, TokenId } from "./ids.js";
 
 /**
  * Every Redis key and channel name Lifeboat uses, in one place. All names start with a
@@ -42,6 +42,34 @@ const PARTS = {
   cancelChannel: "notify:cancel",
   /** BullMQ's own prefix (it adds ":<queue name>:..."). */
   bullmq: "bull",
+
+  /** HASH, one per cluster: the cluster record (inventory apart). */
+  cluster: "cluster:",
+  /** STRING, one per cluster: its latest inventory, protobuf binary (lifeboat.v1.Inventory). */
+  clusterInventory: "cluster-inventory:",
+  /** ZSET, one per cluster: serials of every certificate issued to it, scored by notAfter (ms). */
+  clusterCertificates: "cluster-certificates:",
+  /** HASH fingerprint (kube-system namespace UID) -> cluster id. */
+  clusterFingerprints: "clusters:by-fingerprint",
+  /** HASH cluster name -> cluster id (names are unique). */
+  clusterNames: "clusters:by-name",
+  /** ZSET of cluster names, all scored 0, so ZRANGE BYLEX pages through them in name order. */
+  clusterNameOrder: "clusters:names",
+  /** ZSET of connected cluster ids scored by when their stream last showed life (ms). */
+  connectedClusters: "clusters:connected",
+  /** ZSET of revoked certificate serials scored by notAfter (ms); pruned once they expire. */
+  revokedCertificates: "certificates:revoked",
+  /** Pub/sub channel: JSON {clusterId, change}, e.g. change "deleted" ends that cluster's streams. */
+  clusterChannel: "notify:cluster",
+
+  /** HASH, one per registration token: the token record (a hash of its secret, never the secret). */
+  token: "token:",
+  /** HASH SHA-256(secret), hex -> token id. */
+  tokenHashes: "tokens:by-hash",
+  /** ZSET of every token id by creation sequence number. */
+  tokens: "tokens",
+  /** Counter giving each token a creation sequence number. */
+  tokenSeq: "token-seq",
 } as const;
 
 export interface TaskKeys {
@@ -59,6 +87,20 @@ export interface TaskKeys {
   readonly cancelChannel: string;
   /** The prefix to give BullMQ queues and workers. */
   readonly bullmqPrefix: string;
+
+  cluster(id: ClusterId): string;
+  clusterInventory(id: ClusterId): string;
+  clusterCertificates(id: ClusterId): string;
+  readonly clusterFingerprints: string;
+  readonly clusterNames: string;
+  readonly clusterNameOrder: string;
+  readonly connectedClusters: string;
+  readonly revokedCertificates: string;
+  readonly clusterChannel: string;
+  token(id: TokenId): string;
+  readonly tokenHashes: string;
+  readonly tokens: string;
+  readonly tokenSeq: string;
 }
 
 /** Key names under `prefix` (e.g. "lifeboat:" or a test's own "t-1f3a:"). */
@@ -80,6 +122,19 @@ export function taskKeys(prefix: string = DEFAULT_KEY_PREFIX): TaskKeys {
     queuedChannel: prefix + PARTS.queuedChannel,
     cancelChannel: prefix + PARTS.cancelChannel,
     bullmqPrefix: prefix + PARTS.bullmq,
+    cluster: (id) => prefix + PARTS.cluster + id,
+    clusterInventory: (id) => prefix + PARTS.clusterInventory + id,
+    clusterCertificates: (id) => prefix + PARTS.clusterCertificates + id,
+    clusterFingerprints: prefix + PARTS.clusterFingerprints,
+    clusterNames: prefix + PARTS.clusterNames,
+    clusterNameOrder: prefix + PARTS.clusterNameOrder,
+    connectedClusters: prefix + PARTS.connectedClusters,
+    revokedCertificates: prefix + PARTS.revokedCertificates,
+    clusterChannel: prefix + PARTS.clusterChannel,
+    token: (id) => prefix + PARTS.token + id,
+    tokenHashes: prefix + PARTS.tokenHashes,
+    tokens: prefix + PARTS.tokens,
+    tokenSeq: prefix + PARTS.tokenSeq,
   };
 }
 
@@ -102,6 +157,19 @@ export function luaKeyFunctions(): string {
     `local function keyEvents() return KEY_PREFIX .. ${lit(PARTS.events)} end`,
     `local function channelQueued() return KEY_PREFIX .. ${lit(PARTS.queuedChannel)} end`,
     `local function channelCancel() return KEY_PREFIX .. ${lit(PARTS.cancelChannel)} end`,
+    `local function keyCluster(id) return KEY_PREFIX .. ${lit(PARTS.cluster)} .. id end`,
+    `local function keyClusterInventory(id) return KEY_PREFIX .. ${lit(PARTS.clusterInventory)} .. id end`,
+    `local function keyClusterCertificates(id) return KEY_PREFIX .. ${lit(PARTS.clusterCertificates)} .. id end`,
+    `local function keyClusterFingerprints() return KEY_PREFIX .. ${lit(PARTS.clusterFingerprints)} end`,
+    `local function keyClusterNames() return KEY_PREFIX .. ${lit(PARTS.clusterNames)} end`,
+    `local function keyClusterNameOrder() return KEY_PREFIX .. ${lit(PARTS.clusterNameOrder)} end`,
+    `local function keyConnectedClusters() return KEY_PREFIX .. ${lit(PARTS.connectedClusters)} end`,
+    `local function keyRevokedCertificates() return KEY_PREFIX .. ${lit(PARTS.revokedCertificates)} end`,
+    `local function channelCluster() return KEY_PREFIX .. ${lit(PARTS.clusterChannel)} end`,
+    `local function keyToken(id) return KEY_PREFIX .. ${lit(PARTS.token)} .. id end`,
+    `local function keyTokenHashes() return KEY_PREFIX .. ${lit(PARTS.tokenHashes)} end`,
+    `local function keyTokens() return KEY_PREFIX .. ${lit(PARTS.tokens)} end`,
+    `local function keyTokenSeq() return KEY_PREFIX .. ${lit(PARTS.tokenSeq)} end`,
     "",
   ].join("\n");
 }
