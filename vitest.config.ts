@@ -3,10 +3,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    // Tests run the emulator and the hub from source, so a change is tested without a build first.
+    // Tests run the emulator, the hub and the agent from source, so a change is tested without a build first.
     alias: {
       "@lifeboat/kube-emulator": fileURLToPath(new URL("./test/kube-emulator/src/index.ts", import.meta.url)),
       "@lifeboat/hub": fileURLToPath(new URL("./hub/src/index.ts", import.meta.url)),
+      "@lifeboat/agent": fileURLToPath(new URL("./agent/src/index.ts", import.meta.url)),
     },
   },
   test: {

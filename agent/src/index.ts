@@ -1,2 +1,4 @@
-// The agent: connection, executor and pipelines arrive with their issues.
-export const component = "agent";
+// The agent: one per cluster, dialling out to the hub and running what it assigns.
+export { startAgent, type AgentOptions, type RunningAgent } from "./agent.js";
+export { AGENT_BUILD } from "./build-info.js";
+export type { BackoffPolicy } from "./connection/index.js";

@@ -1,0 +1,7 @@
+// The agent's view of its own cluster, through @kubernetes/client-node.
+export { loadKubeConfig, type KubeConfigSource } from "./kube-config.js";
+export { readFingerprint } from "./fingerprint.js";
+export { readKubernetesVersion } from "./version.js";
+export { discoverApiResources, type DiscoveredResource, type Discovery, type FailedGroupVersion } from "./discovery.js";
+export { collectInventory, type InventoryContext } from "./inventory.js";
+export { toKubeError } from "./kube-error.js";
