@@ -67,6 +67,7 @@ export interface RunningEmulator {
   token: string;
   /** Bearer token of a read-only user, for 403 tests. */
   viewerToken: string;
+  /** The CA that signs the serving certificate, with tls only (pods see the cluster CA either way). */
   caPem?: string;
   kubeSystemUid: string;
   kubeconfig: string;
@@ -91,16 +92,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   for (const node of nodeNames) await mkdir(join(dataDir, "nodes", node, "pods"), { recursive: true });
   const log = options.log ?? (() => {});
   const client = new ControllerClient(service);
+  // Every cluster has a CA, as kube-controller-manager's --root-ca-file: served over TLS
+  // only with options.tls, but published to pods and token Secrets either way.
+  const certs = await createServingCertificates();
   const context = {
     service,
     client,
     events: new EventRecorder(store, log),
     dataDir,
     nodeNames,
+    caPem: certs.caPem,
     settings: { ...defaultControllerSettings, ...options.controllerSettings },
     log,
   };
-  const controllers = (options.controllers ?? controllerNames).map((name) => controllerFactories[name](context));
+  const running = options.controllers ?? controllerNames;
+  // Pods get their ServiceAccount's token only where something makes ServiceAccounts and the
+  // token's parts: the token Secret before 1.21, kube-root-ca.crt from 1.21.
+  const credentials = persona.minor >= 21 ? "root-ca-cert-publisher" : "service-account-token";
+  service.admission.serviceAccountTokens = running.includes("service-account") && running.includes(credentials);
+  const controllers = running.map((name) => controllerFactories[name](context));
   for (const c of controllers) c.start();
 
   const token = randomBytes(24).toString("hex");
@@ -123,8 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onRequest: options.logRequests ? log : undefined,
   };
   const listener = createRequestListener(serverContext);
-  const certs = options.tls ? await createServingCertificates() : undefined;
-  const server = certs ? https.createServer({ cert: certs.certPem, key: certs.keyPem }, listener) : http.createServer(listener);
+  const server = options.tls ? https.createServer({ cert: certs.certPem, key: certs.keyPem }, listener) : http.createServer(listener);
   server.keepAliveTimeout = 65_000;
   const upgrades = createUpgradeListener(serverContext);
   server.on("upgrade", upgrades.listener);
@@ -135,9 +144,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   seedKubernetesService(store, persona.minor, port);
   address = `${host}:${port}`;
-  const url = `${certs ? "https" : "http"}://${address}`;
+  const url = `${options.tls ? "https" : "http"}://${address}`;
   const name = options.name ?? `lifeboat-sandbox-${persona.version.major}-${persona.version.minor}-${port}`;
-  const kubeconfig = renderKubeconfig({ name, server: url, token, caPem: certs?.caPem });
+  const caPem = options.tls ? certs.caPem : undefined;
+  const kubeconfig = renderKubeconfig({ name, server: url, token, caPem });
   if (options.kubeconfigPath) {
     await mkdir(dirname(options.kubeconfigPath), { recursive: true });
     await writeFile(options.kubeconfigPath, kubeconfig, { mode: 0o600 });
@@ -148,7 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     persona,
     token,
     viewerToken,
-    caPem: certs?.caPem,
+    caPem,
     kubeSystemUid,
     kubeconfig,
     kubeconfigPath: options.kubeconfigPath,
@@ -156,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     service,
     stop: async () => {
       for (const c of controllers) c.stop();
+      await Promise.all(controllers.map((c) => c.settle?.()));
       runtime.stop();
       upgrades.destroyAll();
       server.closeAllConnections();

@@ -99,7 +99,10 @@ describe.each(matrix)("StatefulSets on $version over $transport", ({ version, tr
     const web1 = byName.get("web-1")!;
     expect(web1.metadata.labels).toMatchObject({ app: "web", "statefulset.kubernetes.io/pod-name": "web-1" });
     expect(web1.metadata.labels?.["apps.kubernetes.io/pod-index"]).toBe(version === "1.30" ? "1" : undefined);
-    expect(web1.spec).toMatchObject({ hostname: "web-1", subdomain: "web", volumes: [{ name: "www", persistentVolumeClaim: { claimName: "www-web-1" } }] });
+    expect(web1.spec).toMatchObject({ hostname: "web-1", subdomain: "web" });
+    // The claim's volume, then the ServiceAccount token the admission plugin mounts.
+    expect(web1.spec.volumes[0]).toEqual({ name: "www", persistentVolumeClaim: { claimName: "www-web-1" } });
+    expect(web1.spec.volumes.slice(1).map((v: { name: string }) => v.name)).toEqual([expect.stringMatching(version === "1.16" ? /^default-token-/ : /^kube-api-access-/)]);
     expect(web1.metadata.ownerReferences).toMatchObject([{ kind: "StatefulSet", name: "web", controller: true }]);
 
     const sts = await getJson(["-n", ns, "get", "statefulset", "web"]);

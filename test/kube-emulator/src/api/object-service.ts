@@ -15,6 +15,7 @@ import { admitStorageCreate } from "./defaults/default-storage-class.js";
 import { allocateClusterIp, ClusterIpAllocator } from "./cluster-ip.js";
 import { allocateNodePorts, NodePortAllocator, reallocateNodePorts } from "./node-port.js";
 import { Versioning } from "./versioning.js";
+import { Admission } from "./admission/index.js";
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -37,6 +38,7 @@ export interface ListPage {
 export class ObjectService {
   readonly versioning: Versioning;
   readonly deleter: Deleter;
+  readonly admission: Admission;
   private readonly snapshots = new ListSnapshots();
   private readonly clusterIps: ClusterIpAllocator;
   private readonly nodePorts: NodePortAllocator;
@@ -49,6 +51,7 @@ export class ObjectService {
   ) {
     this.versioning = new Versioning(registry, minor);
     this.deleter = new Deleter(store);
+    this.admission = new Admission(store, minor);
     this.clusterIps = new ClusterIpAllocator(store);
     this.nodePorts = new NodePortAllocator(store);
   }
@@ -103,11 +106,14 @@ export class ObjectService {
     if (meta.resourceVersion && /^\d+$/.test(meta.resourceVersion)) {
       throw new StatusError(500, "", "resourceVersion should not be set on objects to be created");
     }
+    // Admission errors name the object as sent: upstream generates names after admission.
+    const requestedName = String(meta.name || meta.generateName || "Unknown");
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     if (info.namespaced) this.checkNamespaceWritable(info, meta.namespace!, meta.name);
     let stored = this.versioning.toStorage(incoming, info);
     stored = applyDefaults(info.storageKey, prepareForCreate(info, stored, this.minor), this.minor);
     stored = admitStorageCreate(info.storageKey, stored, this.store, this.minor);
+    stored = this.admission.admitCreate(info.storageKey, stored, requestedName);
     validateObject(info, stored);
     const ns = info.namespaced ? meta.namespace! : "";
     if (this.store.get(info.storageKey, ns, meta.name!)) throw alreadyExists(info.group, info.resource, meta.name!);

@@ -27,7 +27,7 @@ export function mergeForUpdate(info: ResourceInfo, current: KubeObject, incoming
     // spec.finalizers changes only through /finalize.
     next = { ...next, spec: current.spec } as KubeObject;
   }
-  if (options.subresource !== "status") next = applyDefaults(info.storageKey, next, minor);
+  if (options.subresource !== "status") next = applyDefaults(info.storageKey, next, minor, current);
   if (info.storageKey === "/services") next = keepClusterIp(current, next);
   if (next.metadata.generation !== undefined && specPart(next) !== specPart(current)) {
     next.metadata.generation = next.metadata.generation + 1;

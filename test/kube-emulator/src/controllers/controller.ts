@@ -7,6 +7,8 @@ export interface Controller {
   readonly name: string;
   start(): void;
   stop(): void;
+  /** After stop: resolves once background work that touches the data directory has ended. */
+  settle?(): Promise<void>;
 }
 
 /** Knobs of the living-cluster controllers; every field has a default (see defaultControllerSettings). */
@@ -23,12 +25,18 @@ export interface ControllerSettings {
    * further failure up to 36 times this (upstream: 10 s, at most 6 minutes).
    */
   jobBackoffMs: number;
+  /**
+   * How long a node name must stay missing before the pod garbage collector deletes the pods
+   * bound to it, in ms (upstream's quarantineTime: 40 s).
+   */
+  orphanPodQuarantineMs: number;
 }
 
 export const defaultControllerSettings: ControllerSettings = {
   cronJobTimeScale: 1,
   jobPodRunMs: 200,
   jobBackoffMs: 10_000,
+  orphanPodQuarantineMs: 40_000,
 };
 
 export interface ControllerContext {
@@ -40,6 +48,11 @@ export interface ControllerContext {
   dataDir: string;
   /** Names of the Node objects the emulator created at start. */
   nodeNames: string[];
+  /**
+   * PEM of the cluster's CA (kube-controller-manager's --root-ca-file): what token Secrets and
+   * kube-root-ca.crt carry as ca.crt. The serving CA with TLS; a CA of its own otherwise.
+   */
+  caPem: string;
   settings: ControllerSettings;
   log(message: string): void;
 }

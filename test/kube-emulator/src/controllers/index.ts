@@ -15,6 +15,9 @@ import { EndpointsController } from "./services/endpoints.js";
 import { EndpointSliceController } from "./services/endpoint-slices.js";
 import { ServiceAccountsController } from "./accounts/service-accounts.js";
 import { TokenSecretsController } from "./accounts/token-secrets.js";
+import { RootCaPublisher } from "./accounts/root-ca-publisher.js";
+import { DisruptionController } from "./policy/disruption.js";
+import { PodGarbageCollector } from "./pod-gc.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { Kubelet } from "../kubelet/kubelet.js";
 
@@ -43,6 +46,9 @@ export const controllerFactories = {
   endpointslice: (ctx: ControllerContext): Controller => new EndpointSliceController(ctx),
   "service-account": (ctx: ControllerContext): Controller => new ServiceAccountsController(ctx),
   "service-account-token": (ctx: ControllerContext): Controller => new TokenSecretsController(ctx),
+  "root-ca-cert-publisher": (ctx: ControllerContext): Controller => new RootCaPublisher(ctx),
+  disruption: (ctx: ControllerContext): Controller => new DisruptionController(ctx),
+  "pod-gc": (ctx: ControllerContext): Controller => new PodGarbageCollector(ctx),
   scheduler: (ctx: ControllerContext): Controller => new Scheduler(ctx),
   kubelet: (ctx: ControllerContext): Controller => new Kubelet(ctx),
 } as const;

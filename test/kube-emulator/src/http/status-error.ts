@@ -18,6 +18,7 @@ export type StatusReason =
   | "InternalError"
   | "TooManyRequests"
   | "ServiceUnavailable"
+  | "ServerTimeout"
   /** Some server errors carry no reason at all. */
   | "";
 

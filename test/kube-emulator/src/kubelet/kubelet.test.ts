@@ -147,9 +147,10 @@ describe("kubelet", () => {
     emulator.service.delete(info("pods"), ns, "held");
     const status = await until("stopped", () => {
       const s = statusOf(ns, "held");
-      return s.phase === "Succeeded" ? s : undefined;
+      return s.phase === "Failed" ? s : undefined;
     });
-    expect((status.containerStatuses as JsonObject[])[0]!.state).toMatchObject({ terminated: { exitCode: 0 } });
+    // SIGTERM ends the container with 143, so the pod (restartPolicy Always, 1.27+) ends Failed.
+    expect((status.containerStatuses as JsonObject[])[0]!.state).toMatchObject({ terminated: { exitCode: 143, reason: "Error" } });
     expect(events(ns, "Killing")[0]!.message).toBe("Stopping container main");
   });
 

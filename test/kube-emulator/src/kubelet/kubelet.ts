@@ -18,6 +18,8 @@ const component = "kubelet";
 const podsKey = "/pods";
 /** Stores whose objects pod volumes read: a change there may let a pod start or refresh its files. */
 const sourceKeys = new Set(["/configmaps", "/secrets", "/persistentvolumeclaims"]);
+/** How a container stopped for its pod's deletion ends (see Kubelet.kill). */
+const killedBySigterm = { exitCode: 143, reason: "Error" };
 
 const asObject = (v: unknown): JsonObject => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {});
 const asObjects = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.map(asObject) : []);
@@ -63,6 +65,9 @@ export class Kubelet implements Controller {
   private readonly readers = new Map<string, Set<string>>();
   private readonly runs: DelayQueue<PodRecord>;
   private readonly leases: NodeLeases;
+  /** Disk work under way (volume layouts, pod directory removals), awaited by settle(). */
+  private readonly pendingDisk = new Set<Promise<void>>();
+  private stopped = false;
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -91,10 +96,16 @@ export class Kubelet implements Controller {
   }
 
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
     this.queue.stop();
     this.runs.stop();
     this.leases.stop();
+  }
+
+  /** Resolves once the disk work begun before stop has ended, so the data directory can go. */
+  async settle(): Promise<void> {
+    while (this.pendingDisk.size > 0) await Promise.all([...this.pendingDisk]);
   }
 
   private observe(event: StoredEvent): void {
@@ -281,18 +292,22 @@ export class Kubelet implements Controller {
   }
 
   /** Sidecars are stopped once the main containers have ended. */
-  private endSidecars(rec: PodRecord, pod: KubeObject, at: string): void {
+  private endSidecars(rec: PodRecord, pod: KubeObject, at: string, end: { exitCode: number; reason: string } = { exitCode: 0, reason: "Completed" }): void {
     const minor = this.ctx.service.minor;
     for (const c of asObjects(asObject(pod.spec).initContainers)) {
       const run = rec.run.initContainers.get(String(c.name ?? ""));
-      if (run && isSidecar(c, minor) && !run.terminated) run.terminated = { exitCode: 0, reason: "Completed", finishedAt: at };
+      if (run && isSidecar(c, minor) && !run.terminated) run.terminated = { ...end, finishedAt: at };
     }
   }
 
   /**
    * A pod marked for deletion (held by finalizers) on this node: its containers are stopped,
    * its status says so, and the kubelet asks for the final delete, as the status manager does
-   * once a pod's containers are gone. Since 1.27 such a pod ends in a terminal phase.
+   * once a pod's containers are gone. The runtime sends SIGTERM and a process that dies of it
+   * exits 143 (128 + 15), as containerd reports for a typical server; 0 would need a process
+   * that handles SIGTERM and exits cleanly, 137 one that ignores it until the SIGKILL after the
+   * grace period (a shell's `sleep` as PID 1). Since 1.27 such a pod ends in a terminal phase:
+   * Failed, since a container exited non-zero (getPhase with podIsTerminal).
    */
   private kill(rec: PodRecord, pod: KubeObject): void {
     if (rec.run.stage !== "terminated") {
@@ -301,13 +316,13 @@ export class Kubelet implements Controller {
       for (const c of asObjects(asObject(pod.spec).containers)) {
         const run = rec.run.containers.get(String(c.name ?? ""));
         if (!run) continue;
-        run.terminated = { exitCode: 0, reason: "Completed", finishedAt: at };
+        run.terminated = { ...killedBySigterm, finishedAt: at };
         this.ctx.events.record(component, pod, "Normal", "Killing", `Stopping container ${String(c.name ?? "")}`);
       }
-      this.endSidecars(rec, pod, at);
+      this.endSidecars(rec, pod, at, killedBySigterm);
       const started = rec.run.stage === "running";
       rec.run.stage = "terminated";
-      rec.run.phase = minor >= 27 ? (started ? "Succeeded" : "Failed") : "Running";
+      rec.run.phase = minor >= 27 ? "Failed" : "Running";
       if (started || minor >= 27) this.writeStatus(rec, pod);
     }
     try {
@@ -355,11 +370,15 @@ export class Kubelet implements Controller {
   }
 
   private onDisk(rec: PodRecord, work: () => Promise<unknown>): Promise<void> {
-    rec.disk = rec.disk.then(work).then(
+    // A stopped kubelet starts no disk work: the emulator is about to remove the data directory.
+    rec.disk = rec.disk.then(() => (this.stopped ? undefined : work())).then(
       () => {},
       (err: unknown) => this.ctx.log(`kubelet: pod ${rec.key} on ${rec.nodeName}: ${String(err)}`),
     );
-    return rec.disk;
+    const pending = rec.disk;
+    this.pendingDisk.add(pending);
+    void pending.then(() => this.pendingDisk.delete(pending));
+    return pending;
   }
 
   private track(rec: PodRecord, sources: string[]): void {

@@ -1,10 +1,19 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
 import { defaultPodSpec, defaultTemplateAt } from "./pod-spec.js";
 import { defaultServiceSpec } from "./service.js";
-import { defaultDeploymentSpec, defaultReplicationController, defaultStatefulSetSpec } from "./workloads.js";
+import {
+  defaultDaemonSetSpec,
+  defaultDeploymentSpec,
+  defaultJobLabels,
+  defaultJobSpec,
+  defaultReplicationController,
+  defaultStatefulSetSpec,
+  defaultTemplateGeneration,
+} from "./workloads.js";
 import { foldStringData } from "../strategies.js";
 
-type Defaulter = (obj: KubeObject, minor: number) => KubeObject;
+/** `current` is the stored object on update, undefined on create. */
+type Defaulter = (obj: KubeObject, minor: number, current: KubeObject | undefined) => KubeObject;
 
 const spec = (obj: KubeObject): JsonObject => (typeof obj.spec === "object" && obj.spec !== null && !Array.isArray(obj.spec) ? obj.spec : {});
 const withSpec = (obj: KubeObject, next: JsonObject): KubeObject => ({ ...obj, spec: next });
@@ -23,10 +32,9 @@ const defaulters: Record<string, Defaulter> = {
   "/secrets": (obj) => foldStringData(obj),
   "apps/deployments": (obj) => template(withSpec(obj, defaultDeploymentSpec(spec(obj)))),
   "apps/replicasets": (obj) => template(withSpec(obj, { replicas: 1, ...spec(obj) })),
-  "apps/statefulsets": (obj) => template(withSpec(obj, defaultStatefulSetSpec(spec(obj)))),
-  "apps/daemonsets": (obj) =>
-    template(withSpec(obj, { revisionHistoryLimit: 10, updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, ...spec(obj) })),
-  "batch/jobs": (obj) => template(withSpec(obj, { backoffLimit: 6, completions: 1, parallelism: 1, ...spec(obj) })),
+  "apps/statefulsets": (obj, minor) => template(withSpec(obj, defaultStatefulSetSpec(spec(obj), minor))),
+  "apps/daemonsets": (obj, minor, current) => defaultTemplateGeneration(template(withSpec(obj, defaultDaemonSetSpec(spec(obj), minor))), current),
+  "batch/jobs": (obj, minor) => defaultJobLabels(template(withSpec(obj, defaultJobSpec(spec(obj), minor)))),
   "batch/cronjobs": (obj) =>
     defaultTemplateAt(
       withSpec(obj, { concurrencyPolicy: "Allow", suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, ...spec(obj) }),
@@ -35,8 +43,8 @@ const defaulters: Record<string, Defaulter> = {
   "autoscaling/horizontalpodautoscalers": (obj) => withSpec(obj, { minReplicas: 1, ...spec(obj) }),
 };
 
-export function applyDefaults(storageKey: string, obj: KubeObject, minor: number): KubeObject {
-  return defaulters[storageKey]?.(obj, minor) ?? obj;
+export function applyDefaults(storageKey: string, obj: KubeObject, minor: number, current?: KubeObject): KubeObject {
+  return defaulters[storageKey]?.(obj, minor, current) ?? obj;
 }
 
 /**

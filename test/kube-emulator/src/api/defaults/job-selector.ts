@@ -1,4 +1,5 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
+import { defaultJobLabels } from "./workloads.js";
 
 /**
  * The Job registry strategy's generateSelector (pkg/registry/batch/job/strategy.go): unless
@@ -24,8 +25,11 @@ export function generateJobSelector(job: KubeObject, minor: number): KubeObject 
   const matchLabels = { ...((selector.matchLabels as Record<string, string> | undefined) ?? {}) };
   const selectorKey = minor >= 27 ? "batch.kubernetes.io/controller-uid" : "controller-uid";
   matchLabels[selectorKey] ??= uid;
-  return {
+  const selected: KubeObject = {
     ...job,
     spec: { ...spec, selector: { ...selector, matchLabels }, template: { ...template, metadata: { ...meta, labels } } },
   };
+  // A Job created without labels reads back with its template's, generated ones included:
+  // SetDefaults_Job runs again whenever the stored object is decoded.
+  return defaultJobLabels(selected);
 }

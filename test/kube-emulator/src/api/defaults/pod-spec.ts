@@ -1,4 +1,7 @@
 import type { JsonObject, JsonValue } from "../../api-types.js";
+import { defaultFieldRef, defaultVolume } from "./volumes.js";
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * SetDefaults_PodSpec and SetDefaults_Container (pkg/apis/core/v1/defaults.go): the fields a
@@ -14,10 +17,22 @@ export function defaultPodSpec(spec: JsonObject): JsonObject {
     schedulerName: "default-scheduler",
     ...spec,
   };
+  // The v1 conversion keeps the deprecated serviceAccount an alias of serviceAccountName
+  // (serviceAccountName wins when both are given).
+  // Keys are set in place so that a write that changes nothing keeps the object's key order.
+  const account = out.serviceAccountName || out.serviceAccount;
+  if (typeof account === "string" && account !== "") {
+    out.serviceAccountName = account;
+    out.serviceAccount = account;
+  } else {
+    delete out.serviceAccountName;
+    delete out.serviceAccount;
+  }
   for (const field of ["containers", "initContainers"]) {
     const list = out[field];
     if (Array.isArray(list)) out[field] = list.map(defaultContainer);
   }
+  if (Array.isArray(out.volumes)) out.volumes = out.volumes.map(defaultVolume);
   return out;
 }
 
@@ -32,9 +47,20 @@ function defaultContainer(value: JsonValue): JsonValue {
     resources: {},
     ...value,
   };
+  for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) if (isObject(out[probe])) out[probe] = defaultProbe(out[probe]);
+  if (Array.isArray(out.env)) {
+    out.env = out.env.map((e) => (isObject(e) && isObject(e.valueFrom) ? { ...e, valueFrom: defaultFieldRef(e.valueFrom) } : e));
+  }
   if (Array.isArray(out.ports)) {
     out.ports = out.ports.map((p) => (typeof p === "object" && p !== null && !Array.isArray(p) ? { protocol: "TCP", ...p } : p));
   }
+  return out;
+}
+
+/** SetDefaults_Probe and SetDefaults_HTTPGetAction. */
+function defaultProbe(probe: JsonObject): JsonObject {
+  const out: JsonObject = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...probe };
+  if (isObject(out.httpGet)) out.httpGet = { path: "/", scheme: "HTTP", ...out.httpGet };
   return out;
 }
 

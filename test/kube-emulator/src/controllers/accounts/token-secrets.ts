@@ -2,7 +2,6 @@ import type { JsonObject, KubeObject } from "../../api-types.js";
 import { generateNameSuffix } from "../../api/object-meta.js";
 import { StatusError } from "../../http/status-error.js";
 import type { StoredEvent } from "../../store/index.js";
-import { createServingCertificates } from "../../tls/index.js";
 import type { Controller, ControllerContext } from "../controller.js";
 import { ignoring } from "../services/ignore-status.js";
 import { WorkQueue } from "../work-queue.js";
@@ -38,26 +37,18 @@ export class TokenSecretsController implements Controller {
   private readonly queue: WorkQueue<string>;
   private readonly tokens = new LegacyTokenIssuer();
   private readonly autoGenerate: boolean;
-  /** The root CA written as ca.crt (the controller-manager's --root-ca-file); made at start. */
-  private rootCa?: string;
-  private readonly waitingForCa = new Set<string>();
+  /** ca.crt of every token: the cluster CA (the controller-manager's --root-ca-file), base64. */
+  private readonly rootCa: string;
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
     this.queue = new WorkQueue((key) => this.handle(key), (key, err) => ctx.log(`service account tokens ${key}: ${String(err)}`));
     this.autoGenerate = ctx.service.minor < 24;
+    this.rootCa = b64(ctx.caPem);
   }
 
   start(): void {
     const store = this.ctx.service.store;
-    void createServingCertificates("kubernetes").then(
-      (certs) => {
-        this.rootCa = certs.caPem;
-        for (const key of this.waitingForCa) this.queue.add(key);
-        this.waitingForCa.clear();
-      },
-      (err: unknown) => this.ctx.log(`service account tokens: no root CA: ${String(err)}`),
-    );
     for (const sa of store.list("/serviceaccounts").items) this.queue.add(`sa\n${sa.metadata.namespace ?? ""}\n${sa.metadata.name ?? ""}`);
     this.unsubscribe = store.subscribe((e) => this.observe(e));
   }
@@ -80,10 +71,6 @@ export class TokenSecretsController implements Controller {
   }
 
   private handle(key: string): void {
-    if (!this.rootCa) {
-      this.waitingForCa.add(key);
-      return;
-    }
     const [kind, namespace = "", name = "", extra = ""] = key.split("\n");
     if (kind === "sa") this.ensureReferencedToken(namespace, name);
     else if (kind === "sa-gone") this.deleteTokens(namespace, name, extra);
@@ -132,7 +119,7 @@ export class TokenSecretsController implements Controller {
   }
 
   private tokenData(namespace: string, saName: string, saUid: string, secretName: string): JsonObject {
-    return { "ca.crt": b64(this.rootCa!), namespace: b64(namespace), token: b64(this.tokens.issue(namespace, saName, saUid, secretName)) };
+    return { "ca.crt": this.rootCa, namespace: b64(namespace), token: b64(this.tokens.issue(namespace, saName, saUid, secretName)) };
   }
 
   private deleteTokens(namespace: string, name: string, uid: string): void {
@@ -158,7 +145,7 @@ export class TokenSecretsController implements Controller {
       return;
     }
     const data = (secret.data as JsonObject | undefined) ?? {};
-    const wantCa = b64(this.rootCa!);
+    const wantCa = this.rootCa;
     if (data.token && data.namespace && data["ca.crt"] === wantCa && uid) return;
     const filled = this.tokenData(namespace, saName, sa.metadata.uid ?? "", name);
     client.update("/secrets", {

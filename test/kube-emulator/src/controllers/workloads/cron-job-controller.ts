@@ -300,19 +300,6 @@ export class CronJobController implements Controller {
     }
   }
 
-  /**
-   * Writes status through a served version: before 1.21 CronJobs are stored as batch/v1 (the
-   * conversion hub) but only batch/v1beta1 is served, which ControllerClient cannot address.
-   */
-  private updateStatus(latest: KubeObject, status: JsonObject): void {
-    const { service } = this.ctx;
-    const served = service.registry.allResources().filter((r) => r.storageKey === cronJobsKey);
-    const info = served.find((r) => `${r.group}/${r.version}` === latest.apiVersion) ?? served[0];
-    if (!info) return;
-    const versioned = service.versioning.fromStorage(latest, info);
-    service.update(info, latest.metadata.namespace, latest.metadata.name ?? "", { ...versioned, status }, { subresource: "status" });
-  }
-
   private writeStatus(
     cj: KubeObject,
     active: JsonObject[],
@@ -327,7 +314,7 @@ export class CronJobController implements Controller {
         ...(lastScheduleTime ? { lastScheduleTime } : {}),
         ...(lastSuccessfulTime ? { lastSuccessfulTime } : {}),
       };
-      if (JSON.stringify(status) !== JSON.stringify(latest.status ?? {})) this.updateStatus(latest, status);
+      if (JSON.stringify(status) !== JSON.stringify(latest.status ?? {})) this.ctx.client.updateStatus(cronJobsKey, { ...latest, status });
     }
     for (const [type, reason, message] of events) this.ctx.events.record(component, cj, type, reason, message);
   }

@@ -1,4 +1,5 @@
 import type { JsonObject, KubeObject } from "../../api-types.js";
+import { templateGenerationAnnotation } from "../../api/defaults/workloads.js";
 import { StatusError } from "../../http/status-error.js";
 import { labelSelectorFromObject, type LabelSelectorObject } from "../../selectors/index.js";
 import type { StoredEvent } from "../../store/index.js";
@@ -290,11 +291,11 @@ export class DaemonSetController implements Controller {
 }
 
 /**
- * util.GetTemplateGeneration: the API server keeps the template's generation in an
- * annotation; metadata.generation stands in where it is missing.
+ * util.GetTemplateGeneration: the template's generation, which the API server keeps in an
+ * annotation (bumped only when the pod template changes; see api/defaults/workloads.ts).
  */
 function templateGeneration(ds: KubeObject): string {
-  return ds.metadata.annotations?.["deprecated.daemonset.template.generation"] ?? String(ds.metadata.generation ?? 1);
+  return ds.metadata.annotations?.[templateGenerationAnnotation] ?? "1";
 }
 
 /** Whether a node change can move daemon pods: labels, taints, or the node's name field selectors. */
