@@ -1,29 +1,130 @@
 #!/usr/bin/env node
 // The main job until backups land: two sandbox clusters posing as Kubernetes 1.16 and 1.30,
 // the sample shop applied to each with kubectl, and `kubectl get` of it from both, each
-// answered in that cluster's preferred API versions.
+// answered in that cluster's preferred API versions. Then the fleet: a local hub (its own
+// redis-server on a free loopback port), one agent per cluster registered with a token,
+// inventory of each, and `lifeboat cluster list` / `lifeboat task list`.
 import { Command } from "commander";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
 import { startFleet, type Fleet } from "./kube-fleet.js";
 import { kubectlOk, type KubectlTarget } from "./kubectl.js";
+import { spawnGroup, type ProcessGroup } from "./process-group.js";
+import { startRedis, type RunningRedis } from "./redis-server.js";
 
-const sampleDir = join(dirname(fileURLToPath(import.meta.url)), "..", "sample-app");
+const here = dirname(fileURLToPath(import.meta.url));
+const sampleDir = join(here, "..", "sample-app");
+/** The built `lifeboat` CLI (scripts/bootstrap.sh builds it with everything else). */
+const cliMain = join(here, "..", "..", "..", "hub", "dist", "cli", "main.js");
 const kinds = "deployments,services,configmaps,secrets,ingresses,cronjobs";
 
 interface Target extends KubectlTarget {
   label: string;
   manifest: string;
+  /** "1.16" or "1.30": the cluster's k8s label in the fleet. */
+  version: string;
+}
+
+/** The environment without the operator's LIFEBOAT_* settings: the demo passes its own. */
+function cliEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LIFEBOAT_")));
+}
+
+/** Runs `lifeboat <args>` to completion; rejects with its one-line error on a non-zero exit. */
+function lifeboat(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [cliMain, ...args], { env: cliEnv(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`lifeboat ${args.slice(0, 2).join(" ")} failed: ${stderr.trim() || err.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface ClusterJson {
+  id: string;
+  name: string;
+  state: string;
+  labels?: Record<string, string>;
+}
+interface TaskJson {
+  id: string;
+  clusterId: string;
+  state: string;
+}
+
+interface RunningFleet {
+  hubAddress: string;
+  dataDir: string;
+  admin: string[];
+}
+
+/**
+ * Starts redis-server, `lifeboat hub start` and one `lifeboat agent start` per target, each in
+ * its own process group, and waits until every cluster is CONNECTED with a completed inventory.
+ */
+async function startLifeboat(targets: readonly Target[], root: string, groups: ProcessGroup[], onRedis: (r: RunningRedis) => void): Promise<RunningFleet> {
+  await mkdir(join(root, "redis"), { recursive: true });
+  const redis = await startRedis({ dir: join(root, "redis"), appendOnly: true });
+  onRedis(redis);
+  const dataDir = join(root, "hub");
+  const port = await freePort();
+  const hubAddress = `127.0.0.1:${port}`;
+  process.stderr.write(`lifeboat: starting a hub on ${hubAddress} (redis-server on ${redis.url})\n`);
+  await lifeboat(["hub", "init", "--data-dir", dataDir, "--listen", hubAddress, "--redis-url", redis.url, "-o", "json"]);
+  const hub = await spawnGroup(process.execPath, [cliMain, "hub", "start", "--data-dir", dataDir, "--hub-id", "demo-hub"], { env: cliEnv() });
+  groups.push(hub);
+  await hub.waitReady(() => hub.output().includes("hub listening"), { what: "lifeboat hub start", timeoutMs: 60_000, intervalMs: 200 });
+  const admin = ["--hub", hubAddress, "--data-dir", dataDir];
+
+  for (const [i, t] of targets.entries()) {
+    const made = JSON.parse(await lifeboat(["token", "create", "--ttl", "10m", "--labels", `demo=true,k8s=${t.version}`, "-o", "json", ...admin])) as { secret: string };
+    const tokenFile = join(root, `agent-${i}.token`);
+    await writeFile(tokenFile, `${made.secret}\n`, { mode: 0o600 });
+    const stateDir = join(root, `agent-${i}`);
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    process.stderr.write(`lifeboat: starting an agent for ${t.label}\n`);
+    const agent = await spawnGroup(
+      process.execPath,
+      [cliMain, "agent", "start", "--hub", hubAddress, "--ca", join(dataDir, "ca.crt"), "--token-file", tokenFile, "--kubeconfig", t.kubeconfigPath, "--state-dir", stateDir, "--cluster-name", `demo-${t.version.replace(".", "-")}`],
+      { env: cliEnv() },
+    );
+    groups.push(agent);
+  }
+
+  process.stderr.write("lifeboat: waiting for both agents to connect and finish an inventory\n");
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    for (const g of groups) if (g.hasExited()) throw new Error(`a lifeboat process exited early; its output:\n${g.output()}`);
+    try {
+      const clusters = (JSON.parse(await lifeboat(["cluster", "list", "-o", "json", "--selector", "demo=true", ...admin])) as ClusterJson[]);
+      const tasks = JSON.parse(await lifeboat(["task", "list", "-o", "json", ...admin])) as TaskJson[];
+      const ready = clusters.filter(
+        (c) => c.state === "CLUSTER_STATE_CONNECTED" && tasks.some((task) => task.clusterId === c.id && task.state === "TASK_STATE_COMPLETED"),
+      );
+      if (clusters.length >= targets.length && ready.length >= targets.length) break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error("the agents did not connect and finish an inventory within 120 s");
+    await sleep(1_000);
+  }
+  return { hubAddress, dataDir, admin };
 }
 
 async function main(): Promise<void> {
   const program = new Command()
     .name("lifeboat-demo")
-    .description("Applies the sample shop to two clusters and shows it from both.")
+    .description("Applies the sample shop to two clusters, shows it from both, then runs a local hub and one agent per cluster.")
     .option("--kubeconfig <files...>", "use these clusters (1.16-style then 1.30-style) instead of sandbox clusters")
-    .option("--keep", "keep the sandbox clusters running until Ctrl-C", false)
+    .option("--keep", "keep the clusters, hub and agents running until Ctrl-C", false)
     .parse();
   const opts = program.opts<{ kubeconfig?: string[]; keep: boolean }>();
 
@@ -37,6 +138,7 @@ async function main(): Promise<void> {
       kubeconfigPath,
       kubectlCacheDir: join(cacheRoot!, String(i)),
       manifest: join(sampleDir, i === 0 ? "shop-1.16.yaml" : "shop-1.30.yaml"),
+      version: i === 0 ? "1.16" : "1.30",
     }));
   } else {
     process.stderr.write("lifeboat: starting sandbox clusters (Kubernetes 1.16 and 1.30)\n");
@@ -46,12 +148,34 @@ async function main(): Promise<void> {
       kubeconfigPath: c.kubeconfigPath,
       kubectlCacheDir: c.kubectlCacheDir,
       manifest: join(sampleDir, `shop-1.${c.persona.minor}.yaml`),
+      version: `1.${c.persona.minor}`,
     }));
   }
-  const stop = async (): Promise<void> => {
-    await fleet?.stop();
-    if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+  const root = await mkdtemp(join(tmpdir(), "lifeboat-demo-fleet-"));
+  const groups: ProcessGroup[] = [];
+  let redis: RunningRedis | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      // Agents first, then the hub, then Redis, then the clusters: each by its process group.
+      for (const g of [...groups].reverse()) await g.stop(10_000).catch(() => {});
+      await redis?.stop().catch(() => {});
+      await fleet?.stop();
+      if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
+    })());
+  // Ctrl-C before the end (or outside --keep's wait) stops everything the demo started.
+  let interrupted = false;
+  const onSignal = (): void => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write("\nlifeboat: stopping the hub, agents and clusters\n");
+    void stop().finally(() => process.exit(130));
   };
+  if (!opts.keep) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
   try {
     for (const t of targets) {
       process.stdout.write(`\n== ${t.label}: kubectl apply -f ${t.manifest}\n`);
@@ -63,9 +187,23 @@ async function main(): Promise<void> {
         await kubectlOk(t, ["get", kinds, "-n", "shop", "-o", "custom-columns=KIND:.kind,API VERSION:.apiVersion,NAME:.metadata.name,CREATED:.metadata.creationTimestamp"]),
       );
     }
-    if (opts.keep && fleet) {
-      process.stdout.write("\nSandbox kubeconfigs (Ctrl-C stops the clusters):\n");
-      for (const c of fleet.clusters) process.stdout.write(`  ${c.kubeconfigPath}\n`);
+
+    const running = await startLifeboat(targets, root, groups, (r) => {
+      redis = r;
+    });
+    process.stdout.write(`\n== lifeboat cluster list\n`);
+    process.stdout.write(await lifeboat(["cluster", "list", ...running.admin]));
+    process.stdout.write(`\n== lifeboat task list\n`);
+    process.stdout.write(await lifeboat(["task", "list", ...running.admin]));
+
+    if (opts.keep) {
+      process.stdout.write("\nRunning until Ctrl-C. Use the CLI against this hub with:\n");
+      process.stdout.write(`  export LIFEBOAT_HUB=${running.hubAddress} LIFEBOAT_CA=${join(running.dataDir, "ca.crt")} LIFEBOAT_CREDENTIAL_FILE=${join(running.dataDir, "admin-credential")}\n`);
+      process.stdout.write(`  node ${cliMain} cluster list\n  node ${cliMain} task list\n  node ${cliMain} events\n`);
+      if (fleet) {
+        process.stdout.write("Sandbox kubeconfigs:\n");
+        for (const c of fleet.clusters) process.stdout.write(`  ${c.kubeconfigPath}\n`);
+      }
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
