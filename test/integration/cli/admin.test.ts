@@ -133,6 +133,20 @@ describe("lifeboat cluster and task", () => {
     expect(state.code).toBe(2);
     expect(state.stderr).toMatch(/--state "sleeping" is invalid: expected one of queued, leased/);
   });
+
+  it("exits 3 creating a task for an unknown cluster and 2 for a bad --max-attempts, queuing nothing", async () => {
+    const unknown = await runCli(["task", "create", randomUUID(), ...connection]);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/^lifeboat: [^\n]*cluster[^\n]*\n$/);
+    const attempts = await runCli(["task", "create", randomUUID(), "--max-attempts", "0", ...connection]);
+    expect(attempts.code).toBe(2);
+    expect(attempts.stderr).toMatch(/--max-attempts "0" is invalid/);
+    const cancel = await runCli(["task", "cancel", "inventory-nope", ...connection]);
+    expect(cancel.code).not.toBe(0);
+    expect(cancel.stderr).toMatch(/^lifeboat: [^\n]+\n$/);
+    const tasks = await runCli(["task", "list", "-o", "json", ...connection]);
+    expect(JSON.parse(tasks.stdout)).toEqual([]);
+  });
 });
 
 describe("lifeboat --help", () => {
@@ -148,8 +162,10 @@ describe("lifeboat --help", () => {
     ["cluster", "list"],
     ["cluster", "get"],
     ["cluster", "delete"],
+    ["task", "create"],
     ["task", "list"],
     ["task", "get"],
+    ["task", "cancel"],
     ["events"],
   ];
   it.each(commands.map((command) => [command.join(" ") || "lifeboat", command] as const))("%s --help has examples", async (_name, command) => {

@@ -168,7 +168,32 @@ describe("with a hub running", () => {
       expect(table.stdout).toMatch(/edge-cli\s+\S+\s+CONNECTED\s+env=sandbox/);
       expect(agent.output()).not.toContain(token.secret);
 
+      // task create --wait follows the task to its end and prints it with its result.
+      const clusterId = (clusters.find((c) => c.name === "edge-cli") as unknown as { id: string }).id;
+      const waited = await runCli(["task", "create", clusterId, "--kind", "inventory", "--wait", "-o", "json", ...connection]);
+      expect(waited.code, waited.stderr).toBe(0);
+      const finished = JSON.parse(waited.stdout) as { state: string; result?: { inventory?: { inventory?: { namespaces?: unknown[] } } } };
+      expect(finished.state).toBe("TASK_STATE_COMPLETED");
+      expect(finished.result?.inventory?.inventory?.namespaces?.length).toBeGreaterThan(0);
+      expect(waited.stderr).toMatch(/queued; waiting/);
+
       expect(await signalAndWait(agent, "SIGTERM")).toEqual({ code: 0, signal: null });
+
+      // With the agent gone a task stays queued, and cancelling it ends it with the reason.
+      const queued = await runCli(["task", "create", clusterId, "-o", "json", ...connection]);
+      expect(queued.code, queued.stderr).toBe(0);
+      const queuedTask = JSON.parse(queued.stdout) as { id: string; state: string };
+      expect(queuedTask.state).toBe("TASK_STATE_QUEUED");
+      const cancelled = await runCli(["task", "cancel", queuedTask.id, "--reason", "maintenance window", "-o", "json", ...connection]);
+      expect(cancelled.code, cancelled.stderr).toBe(0);
+      expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: queuedTask.id, state: "TASK_STATE_CANCELLED", cancelReason: "maintenance window" });
+
+      const countTasks = async () => (JSON.parse((await runCli(["task", "list", "--cluster", clusterId, "-o", "json", ...connection])).stdout) as unknown[]).length;
+      const before = await countTasks();
+      const badKind = await runCli(["task", "create", clusterId, "--kind", "backup-everything", ...connection]);
+      expect(badKind.code).toBe(2);
+      expect(badKind.stderr).toMatch(/^lifeboat: --kind "backup-everything" is invalid: expected one of inventory\n$/);
+      expect(await countTasks()).toBe(before);
     });
 
     it("exits 4 with one line, and not the token, when the hub refuses the token", async () => {

@@ -1,8 +1,9 @@
 import { create } from "@bufbuild/protobuf";
-import { TaskSchema, TaskStateSchema, ListTasksRequestSchema, type Task } from "@lifeboat/proto";
+import { TaskSchema, TaskSpecSchema, TaskState, TaskStateSchema, ListTasksRequestSchema, type Task, type TaskSpec } from "@lifeboat/proto";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
-import { enumName, parseEnum } from "../arguments.js";
+import { badOption } from "../errors.js";
+import { enumName, parseCount, parseEnum } from "../arguments.js";
 import { formatTime, messageJson, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
 
 type Common = AdminConnectionOptions & { output: OutputFormat };
@@ -17,12 +18,32 @@ const TASK_COLUMNS: Column<Task>[] = [
   { header: "ended", value: (t) => formatTime(t.endTime) },
 ];
 
-/** `lifeboat task list|get`: work queued for clusters. */
+/** `lifeboat task create|list|get|cancel`: work queued for clusters. */
 export function addTaskCommands(program: Command): void {
   const task = program
     .command("task")
-    .description("list and show tasks (work the hub hands to agents)")
-    .addHelpText("after", "\nExamples:\n  $ lifeboat task list --cluster 6f1c… --state failed\n  $ lifeboat task get inventory-0b7e…\n");
+    .description("create, list, show and cancel tasks (work the hub hands to agents)")
+    .addHelpText("after", "\nExamples:\n  $ lifeboat task create 6f1c… --kind inventory --wait\n  $ lifeboat task list --cluster 6f1c… --state failed\n  $ lifeboat task get inventory-0b7e…\n");
+
+  withOutputOption(withAdminConnectionOptions(task.command("create")))
+    .description("queue a task for one cluster; with --wait, follow it until it ends")
+    .argument("<cluster-id>", "the cluster to run it on (lifeboat cluster list)")
+    .option("--kind <kind>", `what to run: ${taskKinds().join(", ")}`, "inventory")
+    .option("--max-attempts <n>", "attempts before the task fails (the hub's default, 3, when not given)")
+    .option("--wait", "wait until the task completes, fails or is cancelled; exit 1 unless it completed")
+    .addHelpText("after", "\nExamples:\n  $ lifeboat task create 6f1c2d9e-… --kind inventory\n  $ lifeboat task create 6f1c2d9e-… --wait -o json   # the finished task, with its result\n")
+    .action(async (clusterId: string, options: Common & { kind: string; maxAttempts?: string; wait?: boolean }) => {
+      const spec = taskSpec(options.kind);
+      const maxAttempts = options.maxAttempts === undefined ? 0 : parseCount("--max-attempts", options.maxAttempts);
+      const t = await withAdmin(options, async (client) => {
+        const { task: queued } = await client.createTask({ clusterId, spec, maxAttempts }, unaryCall());
+        if (!options.wait) return queued!;
+        process.stderr.write(`task ${queued!.id} queued; waiting for it to end (Ctrl-C stops waiting, not the task)\n`);
+        return waitForEnd(queued!.id, (id) => client.getTask({ id }, unaryCall()).then((r) => r.task!));
+      });
+      writeOutput(options.output, messageJson(TaskSchema, t), () => renderFields(describeTask(t)));
+      if (options.wait && t.state !== TaskState.COMPLETED) process.exitCode = 1;
+    });
 
   withOutputOption(withAdminConnectionOptions(task.command("list")))
     .description("list tasks, newest first (without results)")
@@ -56,6 +77,44 @@ export function addTaskCommands(program: Command): void {
       const { task: t } = await withAdmin(options, (client) => client.getTask({ id }, unaryCall()));
       writeOutput(options.output, messageJson(TaskSchema, t!), () => renderFields(describeTask(t!)));
     });
+
+  withOutputOption(withAdminConnectionOptions(task.command("cancel")))
+    .description("cancel a queued or running task (its agent is told to stop)")
+    .argument("<id>", "the task's id")
+    .option("--reason <text>", "recorded on the task and passed to the agent", "cancelled by an administrator")
+    .addHelpText("after", "\nExamples:\n  $ lifeboat task cancel inventory-0b7e… --reason 'maintenance window'\n")
+    .action(async (id: string, options: Common & { reason: string }) => {
+      const { task: t } = await withAdmin(options, (client) => client.cancelTask({ id, reason: options.reason }, unaryCall()));
+      writeOutput(options.output, messageJson(TaskSchema, t!), () => renderFields(describeTask(t!)));
+    });
+}
+
+/** The kinds a task can be: the TaskSpec oneof's fields, so a new kind in proto/ shows up here. */
+function taskKinds(): string[] {
+  return TaskSpecSchema.oneofs[0]!.fields.map((field) => field.localName);
+}
+
+/** A TaskSpec of the named kind with the kind's default settings. */
+function taskSpec(kind: string): TaskSpec {
+  const field = TaskSpecSchema.oneofs[0]!.fields.find((f) => f.localName === kind);
+  if (!field || field.message === undefined) throw badOption("--kind", kind, `expected one of ${taskKinds().join(", ")}`);
+  return create(TaskSpecSchema, { kind: { case: field.localName, value: create(field.message) } } as Parameters<typeof create<typeof TaskSpecSchema>>[1]);
+}
+
+const POLL_MS = 500;
+const FINAL_STATES: readonly TaskState[] = [TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED];
+
+/** Polls the task until it is final, writing each new progress line to stderr. */
+async function waitForEnd(id: string, get: (id: string) => Promise<Task>): Promise<Task> {
+  let said = "";
+  for (;;) {
+    const t = await get(id);
+    const line = `${enumName(TaskStateSchema, t.state)}${t.progress ? ` ${t.progress.percent}% ${t.progress.message}` : ""} (attempt ${t.attempt}/${t.maxAttempts})`;
+    if (line !== said) process.stderr.write(`${line}\n`);
+    said = line;
+    if (FINAL_STATES.includes(t.state)) return t;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
 /** The task's kind, from the spec's oneof (`inventory`). */
