@@ -1,9 +1,7 @@
 // Benchmark: how fast the emulator's controllers bring up a large sandbox — 1,000 namespaces,
 // 5,000 Deployments of 2 replicas (10,000 pods) and 2,000 PVCs, every pod Running and Ready
 // and every PVC Bound — and what its memory and idle CPU are then; and whether the controllers
-// slow the 100k-object list benchmark (emulator-list with --controllers none vs all, run here
-// one after the other). Run: npm run bench -- living-cluster [options] (see --help).
-import { spawn } from "node:child_process";
+// slow the 100k-object list benchmark (two emulators side by side, controllers off and on). Run: npm run bench -- living-cluster [options] (see --help).
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +12,7 @@ import { readCpuSeconds, readMemory, startEmulatorProcess, waitForIdle } from ".
 import { makeTarget, request, runPool, type HttpTarget } from "./common/http.js";
 import { fmtInt, fmtMiB, fmtPct, fmtSec, table } from "./common/report.js";
 import { namespaceBody, namespaceName, planSandbox, type SandboxShape } from "./living-cluster/objects.js";
+import { compareListRates, type ListCompareResult } from "./living-cluster/list-compare.js";
 import { readSandbox, type Readiness } from "./living-cluster/readiness.js";
 
 const usage = `Usage: npx tsx test/bench/living-cluster.ts [options]
@@ -26,8 +25,10 @@ const usage = `Usage: npx tsx test/bench/living-cluster.ts [options]
   --concurrency N    concurrent POSTs while loading (16)
   --timeout S        give up waiting for the sandbox after S seconds (300)
   --k8s-version V    persona of the emulator (1.30)
-  --list-compare     also run the 100k-object list benchmark with controllers off and on
-                     and compare list rates (takes a few minutes)
+  --list-compare     also compare list rates of two emulators side by side, controllers
+                     off and on, each loaded with the emulator-list objects (takes minutes)
+  --list-objects N   objects for --list-compare (100000)
+  --list-rounds N    timed rounds of each list for --list-compare, after a warm-up (5)
   --emulator-cli F   the emulator's cli.js (test/kube-emulator/dist/cli.js)
   --json             print the results as JSON
   -h, --help         this text
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     timeout: { type: "string", default: "300" },
     "k8s-version": { type: "string", default: "1.30" },
     "list-compare": { type: "boolean", default: false },
+    "list-objects": { type: "string", default: "100000" },
+    "list-rounds": { type: "string", default: "5" },
     "emulator-cli": { type: "string" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -169,45 +172,30 @@ async function bringUpSandbox(): Promise<SandboxResult> {
   }
 }
 
-interface ListRate {
-  method: string;
-  off: number;
-  on: number;
-}
+const change = (off: number, on: number): string => `${(((on - off) / off) * 100).toFixed(1)}%`;
 
-/** Runs the emulator-list benchmark as a child process and returns its "all kinds" rates by method. */
-function runListBenchmark(controllers: string): Promise<Map<string, number>> {
-  const script = path.join(repoRoot, "test/bench/emulator-list.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script, "--json", "--runs", "3", "--controllers", controllers, "--settle-seconds", "3", ...(args["emulator-cli"] ? ["--emulator-cli", cliPath] : [])], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "inherit"],
+async function compareLists(): Promise<ListCompareResult> {
+  return compareListRates({
+    cliPath,
+    k8sVersion: args["k8s-version"],
+    objects: count("list-objects", args["list-objects"], 1),
+    namespaces: shape.namespaces,
+    rounds: count("list-rounds", args["list-rounds"], 1),
+    limit: 500,
+    concurrency,
+    controllers: process.env.LIFEBOAT_BENCH_CONTROLLERS ?? "all",
+    log,
   });
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`emulator-list --controllers ${controllers} exited ${code}`));
-      const result = JSON.parse(out) as { lists: Array<{ method: string; kind: string; objectsPerSecond: number }> };
-      resolve(new Map(result.lists.filter((r) => r.kind === "all kinds").map((r) => [r.method, r.objectsPerSecond])));
-    });
-  });
-}
-
-async function compareLists(): Promise<ListRate[]> {
-  log("list benchmark, controllers off");
-  const off = await runListBenchmark("none");
-  log("list benchmark, controllers on");
-  const on = await runListBenchmark(process.env.LIFEBOAT_BENCH_CONTROLLERS ?? "all");
-  return [...off.entries()].map(([method, rate]) => ({ method, off: rate, on: on.get(method) ?? 0 }));
 }
 
 async function main(): Promise<void> {
   const sandbox = await bringUpSandbox();
-  const lists = args["list-compare"] ? await compareLists() : undefined;
+  const compared = args["list-compare"] ? await compareLists() : undefined;
+  const lists = compared?.rates;
   const upPass = sandbox.upSeconds !== undefined && sandbox.upSeconds < targetSeconds;
   const listPass = lists?.every((l) => l.on >= l.off * (1 - targetListSlowdown));
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ shape, nodes, sandbox, lists, targets: { upSeconds: targetSeconds, upPass, listSlowdown: targetListSlowdown, listPass } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ shape, nodes, sandbox, lists: compared, targets: { upSeconds: targetSeconds, upPass, listSlowdown: targetListSlowdown, listPass } }, null, 2)}\n`);
   } else {
     const s = sandbox;
     const lines = [
@@ -229,14 +217,19 @@ async function main(): Promise<void> {
       "",
       `Target: up in < ${targetSeconds} s: ${upPass ? "PASS" : "FAIL"}`,
     ];
-    if (lists) {
+    if (compared && lists) {
+      const c = compared;
       lines.push(
         "",
         table(
-          ["100k-object list, all kinds", "controllers off, objects/s", "controllers on, objects/s", "change"],
-          lists.map((l) => [l.method, fmtInt(l.off), fmtInt(l.on), `${(((l.on - l.off) / l.off) * 100).toFixed(1)}%`]),
-          [false, true, true, true],
+          [`${fmtInt(c.objects)}-object list, all kinds, median of rounds`, "off, objects/s", "on, objects/s", "change", "off, objects/emulator CPU-s", "on, objects/emulator CPU-s", "change"],
+          lists.map((l) => [l.method, fmtInt(l.off), fmtInt(l.on), change(l.off, l.on), fmtInt(l.offPerCpu), fmtInt(l.onPerCpu), change(l.offPerCpu, l.onPerCpu)]),
+          [false, true, true, true, true, true, true],
         ),
+        "",
+        `Emulator RSS: controllers off ${fmtMiB(c.rss.off)}, on ${fmtMiB(c.rss.on)}. Mean listed object: off ${fmtInt(c.bytesPerObject.off)} bytes, ` +
+          `on ${fmtInt(c.bytesPerObject.on)} bytes (Deployments carry status). The "on" cluster also holds ` +
+          Object.entries(c.onClusterObjects).map(([k, v]) => `${fmtInt(v)} ${k}`).join(", "),
         "",
         `Target: list rates with controllers on within ${targetListSlowdown * 100}% of off: ${listPass ? "PASS" : "FAIL"}`,
       );
