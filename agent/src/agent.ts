@@ -1,14 +1,32 @@
 import { DEFAULT_MAX_MESSAGE_BYTES, LifeboatError, isLifeboatError } from "@lifeboat/shared";
 import { pino, type Logger } from "pino";
 import { AGENT_BUILD } from "./build-info.js";
-import { DEFAULT_BACKOFF, DEFAULT_HUB_SETTINGS, HubConnection, dialHub, retryWithBackoff, type BackoffPolicy } from "./connection/index.js";
+import {
+  DEFAULT_BACKOFF,
+  DEFAULT_HUB_SETTINGS,
+  HubAddressRotation,
+  HubConnection,
+  dialHub,
+  parseHubAddresses,
+  retryWithBackoff,
+  type BackoffPolicy,
+} from "./connection/index.js";
 import { Executor, taskKinds } from "./executor/index.js";
 import { IdentityStore, registerCluster, type AgentIdentity } from "./identity/index.js";
 import { collectInventory, loadKubeConfig, readFingerprint, readKubernetesVersion } from "./kube/index.js";
 
 export interface AgentOptions {
-  /** The hub's AgentService address, host:port. Optional once registered: the identity names it. */
+  /**
+   * The hub's AgentService address, host:port, or several replicas' separated by commas. Optional
+   * once registered: the identity names them.
+   */
   hubAddress?: string;
+  /**
+   * host:port of each hub replica (all sharing one Redis and the data directory's CA), added to
+   * `hubAddress`'s. The agent starts at a random one and moves to the next whenever a stream ends;
+   * registration tries them in turn too. Given at a restart, they replace the stored ones.
+   */
+  hubAddresses?: string[];
   /**
    * The CA to trust for the hub's server certificate, PEM. Without it, Register trusts the
    * system roots and later connections the CA the hub returned at registration.
@@ -87,36 +105,44 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const store = new IdentityStore(options.stateDir);
   let tokenSpent = false;
-  const register = async (hubAddress: string): Promise<AgentIdentity> => {
-    if (!options.token || tokenSpent) throw missingToken(store, hubAddress);
+  const register = async (hubAddresses: string[]): Promise<AgentIdentity> => {
+    if (!options.token || tokenSpent) throw missingToken(store, hubAddresses);
     tokenSpent = true;
-    const hub = dialHub(hubAddress, { caCertificatePem: options.hubCaCertificatePem }, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
-    try {
-      const identity = await retrying(`registering with the hub at ${hubAddress}`, () =>
-        registerCluster(
+    // Each attempt goes to the next replica, so a replica that is down does not hold registration up.
+    const rotation = new HubAddressRotation();
+    const identity = await retrying(`registering with the hub at ${hubAddresses.join(", ")}`, async () => {
+      const hubAddress = rotation.next(hubAddresses);
+      const hub = dialHub(hubAddress, { caCertificatePem: options.hubCaCertificatePem }, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+      try {
+        const issued = await registerCluster(
           hub.agent.register,
           { hubAddress, token: options.token!, fingerprint, kubernetesVersion, agentVersion: AGENT_BUILD.version, clusterName: options.clusterName },
           options.signal,
-        ),
-      );
-      await store.save(identity);
-      logger.info({ clusterId: identity.clusterId, hubAddress, stateDir: options.stateDir }, "registered with the hub");
-      return identity;
-    } finally {
-      hub.close();
-    }
+        );
+        logger.info({ clusterId: issued.clusterId, hubAddress, stateDir: options.stateDir }, "registered with the hub");
+        return { ...issued, hubAddresses };
+      } finally {
+        hub.close();
+      }
+    });
+    await store.save(identity);
+    return identity;
   };
 
+  const given = [
+    ...parseHubAddresses(options.hubAddress === undefined ? [] : [options.hubAddress], "hubAddress"),
+    ...parseHubAddresses(options.hubAddresses ?? [], "hubAddresses"),
+  ].filter((address, index, all) => all.indexOf(address) === index);
   let identity = await store.load();
   if (identity) {
-    logger.info({ clusterId: identity.clusterId, hubAddress: identity.hubAddress }, "identity loaded; not registering again");
-    if (options.hubAddress && options.hubAddress !== identity.hubAddress) {
-      identity = { ...identity, hubAddress: options.hubAddress };
+    logger.info({ clusterId: identity.clusterId, hubAddresses: identity.hubAddresses }, "identity loaded; not registering again");
+    if (given.length > 0 && given.join(",") !== identity.hubAddresses.join(",")) {
+      identity = { ...identity, hubAddresses: given };
       await store.save(identity);
     }
   } else {
-    if (!options.hubAddress) throw new LifeboatError("INVALID_ARGUMENT", "hubAddress is required to register: host:port of the hub", { field: "hubAddress" });
-    identity = await register(options.hubAddress);
+    if (given.length === 0) throw new LifeboatError("INVALID_ARGUMENT", "hubAddress is required to register: host:port of the hub (or several, separated by commas)", { field: "hubAddress" });
+    identity = await register(given);
   }
 
   const connection = new HubConnection({
@@ -142,7 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     onIdentityRefused: async (error, refused) => {
       if (options.token && !tokenSpent) {
         logger.warn({ clusterId: refused.clusterId }, "registering again with the token given, since the hub refused the stored identity");
-        return register(refused.hubAddress);
+        return register(refused.hubAddresses);
       }
       throw identityRefused(error, refused, store);
     },
@@ -191,10 +217,10 @@ function discoveryWarning(logger: Logger) {
     logger.warn({ groupVersions: failed.map((f) => f.groupVersion) }, "discovery left out group versions that did not answer");
 }
 
-function missingToken(store: IdentityStore, hubAddress: string): LifeboatError {
+function missingToken(store: IdentityStore, hubAddresses: string[]): LifeboatError {
   return new LifeboatError(
     "FAILED_PRECONDITION",
-    `the agent has no identity in ${store.directory} and no registration token: create a registration token on the hub at ${hubAddress} and start the agent with it`,
+    `the agent has no identity in ${store.directory} and no registration token: create a registration token on the hub at ${hubAddresses.join(", ")} and start the agent with it`,
     { field: "token" },
   );
 }
@@ -202,7 +228,7 @@ function missingToken(store: IdentityStore, hubAddress: string): LifeboatError {
 function identityRefused(error: LifeboatError, identity: AgentIdentity, store: IdentityStore): LifeboatError {
   return new LifeboatError(
     error.code,
-    `the hub at ${identity.hubAddress} refused this agent's identity (cluster ${identity.clusterId}): ${error.message}. ` +
+    `the hub at ${identity.hubAddresses.join(", ")} refused this agent's identity (cluster ${identity.clusterId}): ${error.message}. ` +
       "Its certificate was revoked or has expired, the cluster was removed from the hub, or the state directory belongs to another cluster. " +
       `Register again: create a new registration token on the hub and restart the agent with it (the identity in ${store.directory} is then replaced).`,
     { field: "token", cause: error },

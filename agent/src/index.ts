@@ -2,3 +2,4 @@
 export { startAgent, type AgentOptions, type RunningAgent } from "./agent.js";
 export { AGENT_BUILD } from "./build-info.js";
 export type { BackoffPolicy } from "./connection/index.js";
+export { parseHubAddresses } from "./connection/index.js";

@@ -64,7 +64,7 @@ describe("CertificateRenewer", () => {
     const keys = await generateKeyPair();
     return {
       clusterId: "c-1",
-      hubAddress: "hub:8443",
+      hubAddresses: ["hub:8443"],
       privateKeyPem: await exportPrivateKeyPem(keys.privateKey),
       certificatePem: await ca.sign(keys.publicKey, ageMs, lifetimeMs),
       caCertificatePem: ca.pem,

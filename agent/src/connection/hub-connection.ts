@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { AgentIdentity, IdentityStore } from "../identity/index.js";
 import { DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffPolicy } from "./backoff.js";
 import { CertificateRenewer } from "./certificate-renewer.js";
+import { HubAddressRotation } from "./hub-addresses.js";
 import { dialHub } from "./hub-client.js";
 import { HubSession, type AgentMessageInit } from "./hub-session.js";
 import { DEFAULT_HUB_SETTINGS, applyConfiguration, type HubSettings } from "./hub-settings.js";
@@ -40,8 +41,6 @@ export interface HubConnectionOptions {
   identityStore: IdentityStore;
   /** The CA to trust for the hub's server certificate; the CA from registration when absent. */
   hubCaCertificatePem?: string;
-  /** Dial this address rather than the identity's. */
-  hubAddress?: string;
   agentVersion: string;
   /** Tasks run at once: the credits the agent grants. */
   concurrency: number;
@@ -89,6 +88,9 @@ export class HubConnection {
   private readonly renewer: CertificateRenewer;
   private readonly inventory: InventorySchedule;
   private readonly logger: Logger;
+  private readonly addresses = new HubAddressRotation();
+  /** The replica the current (or last) stream went to, for the logs. */
+  private dialled: string | undefined;
 
   constructor(private readonly options: HubConnectionOptions) {
     this.identity = options.identity;
@@ -130,7 +132,7 @@ export class HubConnection {
       if (end.welcomed && end.durationMs >= policy.maxMs) attempt = 0;
       const delay = backoffDelay(attempt, policy);
       this.logger.warn(
-        { error: describe(end.error), welcomed: end.welcomed, attempt: attempt + 1, delayMs: delay },
+        { hubAddress: this.dialled, error: describe(end.error), welcomed: end.welcomed, attempt: attempt + 1, delayMs: delay },
         "the stream to the hub ended; reconnecting",
       );
       attempt++;
@@ -157,13 +159,15 @@ export class HubConnection {
 
   private async runSession(signal: AbortSignal) {
     const identity = this.identity;
-    const address = this.options.hubAddress ?? identity.hubAddress;
     let cluster: ClusterDescription;
     try {
       cluster = await this.options.describeCluster(signal);
     } catch (err) {
       return { welcomed: false, error: err, durationMs: 0 };
     }
+    // Another replica after every end: one that went away is left for the next in the list.
+    const address = this.addresses.next(identity.hubAddresses);
+    this.dialled = address;
     const hub = dialHub(
       address,
       {
@@ -208,7 +212,7 @@ export class HubConnection {
   private onWelcome(session: HubSession, welcome: Welcome): void {
     this.applySettings(session, applyConfiguration(this.settings, welcome.configuration));
     this.logger.info(
-      { clusterId: welcome.clusterId, hubInstance: welcome.hubInstance, hubVersion: welcome.build?.version, running: this.activeTaskIds().length },
+      { clusterId: welcome.clusterId, hubAddress: this.dialled, hubInstance: welcome.hubInstance, hubVersion: welcome.build?.version, running: this.activeTaskIds().length },
       "connected to the hub",
     );
     const runner = this.requireRunner();

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
-import { mkdtemp, readdir, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
@@ -21,7 +21,7 @@ async function makeIdentity(clusterId: string): Promise<AgentIdentity> {
     signingAlgorithm: KEY_ALGORITHM,
   });
   const pem = `${certificate.toString("pem")}\n`;
-  return { clusterId, hubAddress: "hub.example:8443", privateKeyPem: await exportPrivateKeyPem(keys.privateKey), certificatePem: pem, caCertificatePem: pem };
+  return { clusterId, hubAddresses: ["hub.example:8443"], privateKeyPem: await exportPrivateKeyPem(keys.privateKey), certificatePem: pem, caCertificatePem: pem };
 }
 
 describe("IdentityStore", () => {
@@ -49,6 +49,17 @@ describe("IdentityStore", () => {
     for (const file of await readdir(store.directory)) {
       expect(((await stat(join(store.directory, file))).mode & 0o777).toString(8)).toBe("600");
     }
+  });
+
+  it("keeps several hub addresses, one per line, and reads a state directory written with one", async () => {
+    const store = new IdentityStore(stateDir);
+    const identity = { ...(await makeIdentity("c-1")), hubAddresses: ["hub-1.example:8443", "hub-2.example:8443"] };
+    await store.save(identity);
+    expect(await readFile(join(store.directory, "hub-address"), "utf8")).toBe("hub-1.example:8443\nhub-2.example:8443\n");
+    expect((await store.load())?.hubAddresses).toEqual(["hub-1.example:8443", "hub-2.example:8443"]);
+    // As an agent that knew one address wrote it.
+    await writeFile(join(store.directory, "hub-address"), "hub.example:8443\n");
+    expect((await store.load())?.hubAddresses).toEqual(["hub.example:8443"]);
   });
 
   it("replaces the identity in one step and leaves no old generation behind", async () => {

@@ -6,8 +6,11 @@ import { isCertificateForKey } from "./certificate.js";
 /** Who the agent is to the hub: what Register returned, and the key only the agent holds. */
 export interface AgentIdentity {
   clusterId: string;
-  /** host:port of the hub the identity belongs to. */
-  hubAddress: string;
+  /**
+   * host:port of each hub replica the agent may connect to (one or more, all serving the same
+   * fleet). Registration records the addresses the agent was given.
+   */
+  hubAddresses: string[];
   /** PKCS#8 PEM; never logged, never sent. */
   privateKeyPem: string;
   /** The client certificate the hub's CA signed, PEM. */
@@ -17,14 +20,16 @@ export interface AgentIdentity {
 }
 
 // One file per part, named as a kubernetes.io/tls Secret names its keys, so an operator can
-// recognise (and a chart can mount) them.
+// recognise (and a chart can mount) them. `hub-address` holds one address per line; state
+// directories written before several addresses were possible hold one, and read the same.
 const FILES = {
   clusterId: "cluster-id",
-  hubAddress: "hub-address",
+  hubAddresses: "hub-address",
   privateKeyPem: "tls.key",
   certificatePem: "tls.crt",
   caCertificatePem: "ca.crt",
 } as const satisfies Record<keyof AgentIdentity, string>;
+type Part = keyof AgentIdentity;
 
 const CURRENT = "identity";
 const GENERATION_PREFIX = "identity-";
@@ -58,8 +63,8 @@ export class IdentityStore {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw err;
     }
-    const parts: Partial<Record<keyof AgentIdentity, string>> = {};
-    for (const [part, file] of Object.entries(FILES) as [keyof AgentIdentity, string][]) {
+    const parts: Partial<Record<Part, string>> = {};
+    for (const [part, file] of Object.entries(FILES) as [Part, string][]) {
       const path = join(this.directory, file);
       try {
         parts[part] = (await readFile(path, "utf8")).trim();
@@ -68,8 +73,9 @@ export class IdentityStore {
       }
       if (!parts[part]) throw this.corrupt(`${path} is empty`, file);
     }
-    const identity = {
-      ...(parts as AgentIdentity),
+    const identity: AgentIdentity = {
+      clusterId: parts.clusterId!,
+      hubAddresses: parts.hubAddresses!.split(/[\s,]+/).filter((address) => address !== ""),
       privateKeyPem: `${parts.privateKeyPem}\n`,
       certificatePem: `${parts.certificatePem}\n`,
       caCertificatePem: `${parts.caCertificatePem}\n`,
@@ -88,8 +94,9 @@ export class IdentityStore {
   async save(identity: AgentIdentity): Promise<void> {
     await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
     const generation = await mkdtemp(join(this.stateDir, GENERATION_PREFIX));
-    for (const [part, file] of Object.entries(FILES) as [keyof AgentIdentity, string][]) {
-      await writeDurably(join(generation, file), identity[part].endsWith("\n") ? identity[part] : `${identity[part]}\n`);
+    for (const [part, file] of Object.entries(FILES) as [Part, string][]) {
+      const value = part === "hubAddresses" ? identity.hubAddresses.join("\n") : identity[part];
+      await writeDurably(join(generation, file), value.endsWith("\n") ? value : `${value}\n`);
     }
     const link = join(this.stateDir, `.${CURRENT}-${basename(generation)}.link`);
     await symlink(basename(generation), link);

@@ -10,7 +10,7 @@ import { exportPrivateKeyPem, generateKeyPair } from "./key-pair.js";
 export type RegisterCall = (request: MessageInitShape<typeof RegisterRequestSchema>, options?: CallOptions) => Promise<RegisterResponse>;
 
 export interface RegistrationRequest {
-  /** host:port of the hub, recorded in the identity. */
+  /** host:port of the hub replica called; the identity records it (the caller may record more). */
   hubAddress: string;
   /** The registration token's secret; sent to the hub, never logged or stored. */
   token: string;
@@ -49,7 +49,9 @@ export async function registerCluster(register: RegisterCall, request: Registrat
     if (isLifeboatError(err) && err.code === "UNAUTHENTICATED") {
       throw new LifeboatError(
         "UNAUTHENTICATED",
-        `the hub at ${request.hubAddress} refused the registration token: it is wrong, already used, revoked or expired; ` +
+        // The hub's answer says which of unknown, used, revoked or expired; the hub never echoes the
+        // secret, and should one, it is cut out here rather than logged.
+        `the hub at ${request.hubAddress} refused the registration token (${err.message.replaceAll(request.token, "<token>")}); ` +
           "create a new registration token on the hub and start the agent with it",
         { field: "token", cause: err },
       );
@@ -59,7 +61,7 @@ export async function registerCluster(register: RegisterCall, request: Registrat
   const privateKeyPem = await exportPrivateKeyPem(keys.privateKey);
   const identity: AgentIdentity = {
     clusterId: response.clusterId,
-    hubAddress: request.hubAddress,
+    hubAddresses: [request.hubAddress],
     privateKeyPem,
     certificatePem: response.certificatePem,
     caCertificatePem: response.caCertificatePem,

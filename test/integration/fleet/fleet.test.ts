@@ -11,6 +11,7 @@ import { spawnGroup, type ProcessGroup } from "../../harness/src/process-group.j
 import { startRedis, type RunningRedis } from "../../harness/src/redis-server.js";
 import { startKubeGate, type KubeGate } from "../agent/support/kube-gate.js";
 import { assertCliBuilt, CLI_MAIN, cleanEnv, runCli } from "../cli/support/cli.js";
+import { killGroup, until } from "./support/fleet-processes.js";
 
 // The fleet end to end with real processes: redis-server (append-only), `lifeboat hub start`
 // and `lifeboat agent start` as child processes in their own process groups (killed with
@@ -49,15 +50,6 @@ afterAll(async () => {
   await redis?.stop();
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function killGroup(group: ProcessGroup): Promise<unknown> {
-  process.kill(-group.pid, "SIGKILL");
-  return group.exited;
-}
 
 /** `hub init` on a fresh data dir with its own key prefix; `agents` settings are written into hub.yaml. */
 async function initHub(name: string, agents: Record<string, number> = {}): Promise<{ dataDir: string }> {
@@ -102,21 +94,6 @@ async function listJson<T>(args: string[], admin: string[]): Promise<T[]> {
   const result = await runCli([...args, "-o", "json", ...admin]);
   if (result.code !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as T[];
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (${String(last)})` : ""}`);
-    await sleep(500);
-  }
 }
 
 async function connectedWithInventory(admin: string[], name: string): Promise<{ cluster: ClusterJson; task: TaskJson }> {
@@ -205,9 +182,9 @@ describe("an agent killed mid-task", () => {
 });
 
 describe("a hub killed under its agents", () => {
-  // The agent takes one hub address (its identity names it): it cannot fail over to another
-  // replica by itself. So the hub is restarted on the same port while a second replica shares
-  // the Redis, and the fleet is watched through the second one.
+  // The agent is given one replica's address, so it can only wait for that replica to come back
+  // (failing over to another replica it knows is in multi-hub.test.ts). The hub is restarted on
+  // the same port while a second replica shares the Redis, and the fleet is watched through it.
   it("the agent reconnects to the restarted hub and a task queued afterwards completes", async () => {
     const { dataDir } = await initHub("hub-c");
     const hubA = await startHubProcess(dataDir, "hub-c1");

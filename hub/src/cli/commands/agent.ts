@@ -29,7 +29,7 @@ export function addAgentCommands(program: Command): void {
   agent
     .command("start")
     .description("register with a token the first time, then connect and run tasks until SIGTERM or SIGINT")
-    .option("--hub <host:port>", "the hub's address (env LIFEBOAT_HUB); optional once registered")
+    .option("--hub <host:port,...>", "the hub's address, or its replicas' separated by commas (env LIFEBOAT_HUB); optional once registered")
     .option("--ca <file>", "the hub's CA certificate, PEM (env LIFEBOAT_CA); without it the system roots are trusted at registration")
     .option("--token <secret>", "a registration token's secret, needed only for the first registration (env LIFEBOAT_TOKEN)")
     .option("--token-file <file>", "read the token's secret from a file instead (keeps it out of the process list)")
@@ -41,15 +41,18 @@ export function addAgentCommands(program: Command): void {
     .option("--log-level <level>", "pino log level: debug, info, warn or error", "info")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ lifeboat agent start --hub hub.example.com:7443 --ca hub-ca.crt --token-file /run/secrets/lifeboat-token \\\n      --kubeconfig ~/.kube/config --state-dir /var/lib/lifeboat-agent\n  $ lifeboat agent start --state-dir /var/lib/lifeboat-agent   # after the first registration\n\nLogs are JSON lines (pino) on stdout. The token is used once; later starts use the identity in --state-dir.\n",
+      "\nExamples:\n  $ lifeboat agent start --hub hub.example.com:7443 --ca hub-ca.crt --token-file /run/secrets/lifeboat-token \\\n      --kubeconfig ~/.kube/config --state-dir /var/lib/lifeboat-agent\n  $ lifeboat agent start --state-dir /var/lib/lifeboat-agent   # after the first registration\n  $ lifeboat agent start --hub hub-1.example.com:7443,hub-2.example.com:7443 --state-dir /var/lib/lifeboat-agent   # hub replicas\n\nLogs are JSON lines (pino) on stdout. The token is used once; later starts use the identity in --state-dir.\nWith several hub addresses the agent starts at a random one and moves to the next whenever its stream ends.\n",
     )
     .action(async (options: AgentStartOptions) => {
       const stateDir = options.stateDir ?? process.env.LIFEBOAT_STATE_DIR;
       if (stateDir === undefined) throw missing("--state-dir", "give the directory the agent keeps its identity in with --state-dir or LIFEBOAT_STATE_DIR");
       const caFile = options.ca ?? process.env.LIFEBOAT_CA;
       const token = options.tokenFile !== undefined ? (await readOptionFile("--token-file", options.tokenFile)).trim() : (options.token ?? process.env.LIFEBOAT_TOKEN);
+      // Imported here: the Kubernetes client is heavy, and only this command needs it.
+      const { parseHubAddresses, startAgent } = await import("@lifeboat/agent");
+      const hub = options.hub ?? process.env.LIFEBOAT_HUB;
       const agentOptions = {
-        hubAddress: options.hub ?? process.env.LIFEBOAT_HUB,
+        hubAddresses: hub === undefined ? undefined : parseHubAddresses([hub], options.hub === undefined ? "LIFEBOAT_HUB" : "--hub"),
         hubCaCertificatePem: caFile === undefined ? undefined : await readOptionFile("--ca", caFile),
         token: token === "" ? undefined : token,
         clusterName: options.clusterName,
@@ -62,8 +65,6 @@ export function addAgentCommands(program: Command): void {
       const stopSignal = waitForStopSignal();
       const starting = new AbortController();
       void stopSignal.then(() => starting.abort());
-      // Imported here: the Kubernetes client is heavy, and only this command needs it.
-      const { startAgent } = await import("@lifeboat/agent");
       let running: Awaited<ReturnType<typeof startAgent>>;
       try {
         running = await startAgent({ ...agentOptions, logger, signal: starting.signal });

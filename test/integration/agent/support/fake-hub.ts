@@ -113,6 +113,8 @@ export interface FakeHubOptions {
   configuration?: Partial<{ heartbeatIntervalMs: number; leaseDurationMs: number; inventoryIntervalMs: number; maxMessageBytes: number }>;
   /** Answer heartbeats with HeartbeatAck (default true). */
   ackHeartbeats?: boolean;
+  /** The CA to sign with: another fake hub's, to stand in for replicas of one hub. Default a new one. */
+  ca?: TestCertificateAuthority;
 }
 
 export interface FakeHub {
@@ -133,7 +135,7 @@ export interface FakeHub {
 
 export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHub> {
   x509.cryptoProvider.set(globalThis.crypto);
-  const ca = await createTestCa("lifeboat-test-hub-ca");
+  const ca = options.ca ?? (await createTestCa("lifeboat-test-hub-ca"));
   const serverCertificate = await issueTestCertificate(ca, { commonName: "hub", usage: "server" });
   const tokens = new Set(options.tokens ?? []);
   const clusterIdsByFingerprint = new Map<string, string>();
