@@ -3,8 +3,10 @@ import { LifeboatError } from "@lifeboat/shared";
 import type { Logger } from "pino";
 
 /**
- * Sends an inventory unasked: once on each new stream, then every interval while the stream
- * lasts (0: only on connect). One collection at a time; stop() abandons one in flight.
+ * Sends an inventory unasked every interval while a stream lasts (0: never unasked). Not at
+ * connect: the hub queues an inventory task whenever an agent connects, which shows in the task
+ * list, so one sent here too would collect the cluster twice. One collection at a time; stop()
+ * abandons one in flight.
  */
 export class InventorySchedule {
   private timer: NodeJS.Timeout | undefined;
@@ -18,12 +20,12 @@ export class InventorySchedule {
     private readonly logger: Logger,
   ) {}
 
-  /** Collects and sends now, then every `intervalMs`. */
+  /** Collects and sends every `intervalMs`, the first time one interval from now. */
   start(intervalMs: number): void {
     this.stop();
     this.isRunning = true;
     this.intervalMs = intervalMs;
-    void this.runOnce();
+    this.scheduleNext();
   }
 
   /** A new interval, counted from now; no collection now. */

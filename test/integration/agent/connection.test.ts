@@ -45,7 +45,7 @@ describe("an agent connected to the hub", () => {
 
   beforeAll(async () => {
     // Short heartbeats and leases, so renewals and liveness show within a test.
-    hub = await startFakeHub({ tokens: ["t0k3n-conn"], configuration: { heartbeatIntervalMs: 200, leaseDurationMs: 600 } });
+    hub = await startFakeHub({ tokens: ["t0k3n-conn"], configuration: { heartbeatIntervalMs: 200, leaseDurationMs: 600, inventoryIntervalMs: 1_500 } });
     state = await tempDir("lifeboat-agent-state-");
     agent = await startTestAgent(hub, { stateDir: state.path, kubeconfig, token: "t0k3n-conn", concurrency: 2, logger: captureLogs().logger });
     stream = await hub.nextStream();
@@ -58,14 +58,18 @@ describe("an agent connected to the hub", () => {
     await state?.remove();
   });
 
-  it("opens with hello, then grants its credits, sends an inventory and heartbeats", async () => {
+  it("opens with hello, then grants its credits, heartbeats, and sends an inventory one interval later", async () => {
     const hello = await stream.waitFor("hello");
     expect(hello).toMatchObject({ fingerprint: emulator.kubeSystemUid, kubernetesVersion: emulator.persona.version.gitVersion, activeTaskIds: [] });
     expect(hello.build).toMatchObject({ component: "agent" });
     expect((await stream.waitFor("credits")).credits).toBe(2);
     expect(stream.kinds().slice(0, 2)).toEqual(["hello", "credits"]);
 
+    // Not at connect (the hub queues an inventory task then), but every configured interval.
+    // Heartbeats go every 200 ms, so an interval of 1.5 s shows as several before the inventory.
     const inventory = await stream.waitFor("inventory");
+    const kinds = stream.kinds();
+    expect(kinds.slice(0, kinds.indexOf("inventory")).filter((k) => k === "heartbeat").length).toBeGreaterThanOrEqual(4);
     expect(inventory.namespaces.map((n) => n.name)).toContain("kube-system");
     expect(inventory.kubernetesVersion).toBe(emulator.persona.version.gitVersion);
     const heartbeat = await stream.waitFor("heartbeat");
