@@ -4,7 +4,42 @@ import { WatchHistory, type StoredEvent, type WatchEventType } from "./watch-his
 export type StoreListener = (event: StoredEvent) => void;
 
 /** Objects of one storage key, by namespace ("" for cluster-scoped) then name. */
-type Bucket = Map<string, Map<string, KubeObject>>;
+type Bucket = Map<string, Map<string, Stored>>;
+
+/** A stored object: live, or as its JSON bytes for the kinds kept as bytes. */
+type Stored = KubeObject | Buffer;
+
+/**
+ * Storage keys whose objects are kept as JSON bytes and parsed when read, as kube-apiserver
+ * serves Events straight from etcd with no watch cache (kubernetes/kubernetes#96052). Events
+ * are most of a busy cluster's objects and are rarely read; as live objects they would double
+ * the heap every garbage collection walks.
+ */
+const storedAsBytes = new Set(["/events"]);
+
+function live(stored: Stored): KubeObject {
+  return Buffer.isBuffer(stored) ? (JSON.parse(stored.toString("utf8")) as KubeObject) : stored;
+}
+
+/** A change to a kind kept as bytes, as the watch history holds it: parsed when read. */
+class StoredBytesEvent implements StoredEvent {
+  constructor(
+    readonly type: WatchEventType,
+    private readonly bytes: Buffer,
+    private readonly previousBytes: Buffer | undefined,
+    readonly resourceVersion: number,
+    readonly storageKey: string,
+    readonly namespace: string,
+  ) {}
+
+  get object(): KubeObject {
+    return live(this.bytes);
+  }
+
+  get previous(): KubeObject | undefined {
+    return this.previousBytes && live(this.previousBytes);
+  }
+}
 
 export interface ListResult {
   items: KubeObject[];
@@ -41,7 +76,8 @@ export class ObjectStore {
   }
 
   get(storageKey: string, namespace: string, name: string): KubeObject | undefined {
-    return this.buckets.get(storageKey)?.get(namespace)?.get(name);
+    const stored = this.buckets.get(storageKey)?.get(namespace)?.get(name);
+    return stored === undefined ? undefined : live(stored);
   }
 
   /** Items sorted by namespace then name, as etcd's key order returns them. */
@@ -53,7 +89,7 @@ export class ObjectStore {
       for (const ns of namespaces) {
         const objects = bucket.get(ns);
         if (!objects) continue;
-        for (const name of this.sortedNamesOf(storageKey, ns, objects)) items.push(objects.get(name)!);
+        for (const name of this.sortedNamesOf(storageKey, ns, objects)) items.push(live(objects.get(name)!));
       }
     }
     return { items, resourceVersion: this.rv };
@@ -101,9 +137,12 @@ export class ObjectStore {
   private commit(type: WatchEventType, storageKey: string, object: KubeObject): KubeObject {
     const namespace = object.metadata.namespace ?? "";
     const name = object.metadata.name ?? "";
-    const previous = this.get(storageKey, namespace, name);
+    const previousStored = this.buckets.get(storageKey)?.get(namespace)?.get(name);
+    const previous = previousStored === undefined ? undefined : live(previousStored);
     this.rv++;
     const stamped: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(this.rv) } };
+    const bytes = storedAsBytes.has(storageKey) ? Buffer.from(JSON.stringify(stamped)) : undefined;
+    const stored: Stored = bytes ?? stamped;
     let bucket = this.buckets.get(storageKey);
     if (!bucket) {
       bucket = new Map();
@@ -120,15 +159,16 @@ export class ObjectStore {
         bucket.set(namespace, objects);
       }
       if (!objects.has(name)) this.sortedNames.delete(`${storageKey}\n${namespace}`);
-      objects.set(name, stamped);
+      objects.set(name, stored);
     }
     const event: StoredEvent = { type, object: stamped, previous, resourceVersion: this.rv, storageKey, namespace };
-    this.history.push(event);
+    // What a kind kept as bytes retains is bytes, in the history too.
+    this.history.push(bytes ? new StoredBytesEvent(type, bytes, previousStored as Buffer | undefined, this.rv, storageKey, namespace) : event);
     for (const listener of this.listeners) listener(event);
     return stamped;
   }
 
-  private sortedNamesOf(storageKey: string, namespace: string, objects: Map<string, KubeObject>): string[] {
+  private sortedNamesOf(storageKey: string, namespace: string, objects: Map<string, Stored>): string[] {
     const key = `${storageKey}\n${namespace}`;
     let names = this.sortedNames.get(key);
     if (!names) {

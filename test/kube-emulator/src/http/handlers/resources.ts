@@ -6,7 +6,7 @@ import type { ObjectService } from "../../api/object-service.js";
 import { isJsonObject } from "../../api/object-meta.js";
 import { mediaType, parseBody, readBody } from "../body.js";
 import type { ResourceTarget } from "../request-info.js";
-import { sendJson } from "../respond.js";
+import { sendJson, sendJsonParts } from "../respond.js";
 import { badRequest, StatusError } from "../status-error.js";
 import { notFoundPath } from "./discovery.js";
 import { toScale, updateScale } from "./scale.js";
@@ -101,7 +101,7 @@ export async function handleResource(
         limit: parseLimit(q.get("limit")),
         continue: q.get("continue") ?? undefined,
       });
-      sendJson(res, 200, serializeList(info, page, { typedItems: !service.isCustomResource(info), selfLink: service.minor < 20 ? collectionPath(info, ns) : undefined }));
+      sendJsonParts(res, 200, serializeList(info, page, { typedItems: !service.isCustomResource(info), selfLink: service.minor < 20 ? collectionPath(info, ns) : undefined }));
       return;
     }
     if (method === "POST") {
@@ -117,7 +117,7 @@ export async function handleResource(
         { labelSelector: q.get("labelSelector") ?? undefined, fieldSelector: q.get("fieldSelector") ?? undefined },
         parseDeleteOptions(body, q),
       );
-      sendJson(res, 200, serializeList(info, { items: deleted, resourceVersion: String(service.store.resourceVersion) }, { typedItems: !service.isCustomResource(info) }));
+      sendJsonParts(res, 200, serializeList(info, { items: deleted, resourceVersion: String(service.store.resourceVersion) }, { typedItems: !service.isCustomResource(info) }));
       return;
     }
     throw methodNotAllowed(method);
