@@ -53,7 +53,10 @@ export class AgentSession {
   private readonly clusterId: ClusterId;
   private attached: AttachedStream | undefined;
   private lastMessageAt = Date.now();
-  private endWith: (reason: Error) => void = () => {};
+  /** Why the stream is ending, once something (watchdog, cluster change, shutdown) ended it. */
+  private endReason: Error | undefined;
+  /** Rejecters of the waits in progress (at most two: the next message and its handling). */
+  private readonly endListeners = new Set<(reason: Error) => void>();
 
   constructor(
     private readonly deps: AgentSessionDeps,
@@ -67,10 +70,6 @@ export class AgentSession {
 
   /** Runs the stream to its end; throws the error the stream ends with (a LifeboatError). */
   async run(): Promise<void> {
-    const ended = new Promise<never>((_, reject) => {
-      this.endWith = reject;
-    });
-    ended.catch(() => undefined);
     const removeCloser = this.deps.streams.add(this.clusterId, (change) => this.onClusterChange(change));
     const silenceMs = MISSED_HEARTBEATS * this.deps.settings.heartbeatIntervalMs;
     const watchdog = setInterval(() => {
@@ -80,21 +79,57 @@ export class AgentSession {
     }, Math.max(50, Math.floor(this.deps.settings.heartbeatIntervalMs / 2)));
     const iterator = this.stream[Symbol.asyncIterator]();
     try {
-      const first = await Promise.race([iterator.next(), ended]);
+      const first = await this.untilEnded(iterator.next());
       if (first.done) return;
       this.lastMessageAt = Date.now();
-      await Promise.race([this.open(readHello(first.value, this.cluster, this.identity)), ended]);
+      await this.untilEnded(this.open(readHello(first.value, this.cluster, this.identity)));
       for (;;) {
-        const next = await Promise.race([iterator.next(), ended]);
+        const next = await this.untilEnded(iterator.next());
         if (next.done) return;
         this.lastMessageAt = Date.now();
-        await Promise.race([this.handle(next.value), ended]);
+        await this.untilEnded(this.handle(next.value));
       }
     } finally {
       clearInterval(watchdog);
       removeCloser();
       await this.close();
     }
+  }
+
+  /** Ends the stream with `reason`: whatever run() waits for is abandoned. */
+  private endWith(reason: Error): void {
+    if (this.endReason) return;
+    this.endReason = reason;
+    for (const listener of [...this.endListeners]) listener(reason);
+  }
+
+  /**
+   * `work`, or the stream's end if that comes first. Not Promise.race with one long-lived "ended"
+   * promise: each race would leave a reaction on it, holding the settled value (every message
+   * received, inventories included) until the stream ends, which for an agent is days.
+   */
+  private untilEnded<T>(work: Promise<T>): Promise<T> {
+    if (this.endReason) {
+      work.catch(() => undefined);
+      return Promise.reject(this.endReason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onEnd = (reason: Error) => {
+        this.endListeners.delete(onEnd);
+        reject(reason);
+      };
+      this.endListeners.add(onEnd);
+      work.then(
+        (value) => {
+          this.endListeners.delete(onEnd);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.endListeners.delete(onEnd);
+          reject(err);
+        },
+      );
+    });
   }
 
   private onClusterChange(change: ClusterChange): void {
