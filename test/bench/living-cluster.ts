@@ -194,6 +194,7 @@ async function main(): Promise<void> {
   const lists = compared?.rates;
   const upPass = sandbox.upSeconds !== undefined && sandbox.upSeconds < targetSeconds;
   const listPass = lists?.every((l) => l.on >= l.off * (1 - targetListSlowdown));
+  const bytesPass = compared?.rates.every((l) => l.on * compared.bytesPerObject.on >= l.off * compared.bytesPerObject.off * (1 - targetListSlowdown));
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ shape, nodes, sandbox, lists: compared, targets: { upSeconds: targetSeconds, upPass, listSlowdown: targetListSlowdown, listPass } }, null, 2)}\n`);
   } else {
@@ -222,16 +223,31 @@ async function main(): Promise<void> {
       lines.push(
         "",
         table(
-          [`${fmtInt(c.objects)}-object list, all kinds, median of rounds`, "off, objects/s", "on, objects/s", "change", "off, objects/emulator CPU-s", "on, objects/emulator CPU-s", "change"],
-          lists.map((l) => [l.method, fmtInt(l.off), fmtInt(l.on), change(l.off, l.on), fmtInt(l.offPerCpu), fmtInt(l.onPerCpu), change(l.offPerCpu, l.onPerCpu)]),
-          [false, true, true, true, true, true, true],
+          [
+            `${fmtInt(c.objects)}-object list, all kinds, median of rounds`,
+            "off, objects/s",
+            "on, objects/s",
+            "change",
+            "off, MB/s",
+            "on, MB/s",
+            "change",
+            "off, objects/emulator CPU-s",
+            "on, objects/emulator CPU-s",
+            "change",
+          ],
+          lists.map((l) => {
+            const [offMB, onMB] = [(l.off * c.bytesPerObject.off) / 1e6, (l.on * c.bytesPerObject.on) / 1e6];
+            return [l.method, fmtInt(l.off), fmtInt(l.on), change(l.off, l.on), offMB.toFixed(1), onMB.toFixed(1), change(offMB, onMB), fmtInt(l.offPerCpu), fmtInt(l.onPerCpu), change(l.offPerCpu, l.onPerCpu)];
+          }),
+          [false, true, true, true, true, true, true, true, true, true],
         ),
         "",
         `Emulator RSS: controllers off ${fmtMiB(c.rss.off)}, on ${fmtMiB(c.rss.on)}. Mean listed object: off ${fmtInt(c.bytesPerObject.off)} bytes, ` +
           `on ${fmtInt(c.bytesPerObject.on)} bytes (Deployments carry status). The "on" cluster also holds ` +
           Object.entries(c.onClusterObjects).map(([k, v]) => `${fmtInt(v)} ${k}`).join(", "),
         "",
-        `Target: list rates with controllers on within ${targetListSlowdown * 100}% of off: ${listPass ? "PASS" : "FAIL"}`,
+        `Target: list rates (objects/s) with controllers on within ${targetListSlowdown * 100}% of off: ${listPass ? "PASS" : "FAIL"}`,
+        `Per byte listed (MB/s, as the "on" objects are larger): ${bytesPass ? "within" : "NOT within"} ${targetListSlowdown * 100}%`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
