@@ -7,6 +7,7 @@ import type { EventLog, TaskQueue } from "../queue/index.js";
 import { parseClusterId, parseTaskId, parseTokenId, type ClusterId } from "../store/index.js";
 import type { TokenStore } from "../tokens/index.js";
 import { clusterStateFromWire, toWireCluster } from "./wire-cluster.js";
+import { fanOutTargets } from "./fan-out-targets.js";
 import { isEventOfCluster, toWireEvent } from "./wire-event.js";
 import { specToPayload, taskStateFromWire, toWireTask } from "./wire-task.js";
 import { tokenStateFromWire, toWireToken } from "./wire-token.js";
@@ -98,6 +99,15 @@ export function createAdminService(deps: AdminServiceDeps): ServiceImplementatio
       await clusters.require(clusterId, "cluster_id");
       const task = await queue.enqueue(clusterId, kind, payload, request.maxAttempts === 0 ? {} : { maxAttempts: request.maxAttempts });
       return { task: toWireTask(task) };
+    },
+
+    async createTasks(request) {
+      const { kind, payload } = specToPayload(request.spec, "spec");
+      const targets = await fanOutTargets(clusters, request);
+      const maxAttempts = request.maxAttempts === 0 ? undefined : request.maxAttempts;
+      const tasks = await queue.enqueueMany(targets.map((clusterId) => ({ clusterId, kind, spec: payload, maxAttempts })));
+      log.info("fan-out queued", { kind, tasks: tasks.length, labelSelector: request.labelSelector || undefined });
+      return { tasks: tasks.map((t) => toWireTask(t)) };
     },
 
     async listTasks(request) {

@@ -188,11 +188,22 @@ describe("with a hub running", () => {
       expect(cancelled.code, cancelled.stderr).toBe(0);
       expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: queuedTask.id, state: "TASK_STATE_CANCELLED", cancelReason: "maintenance window" });
 
+      // A selector fans out in one call: one task per matching cluster.
+      const fanned = await runCli(["task", "create", "--selector", "env=sandbox", "-o", "json", ...connection]);
+      expect(fanned.code, fanned.stderr).toBe(0);
+      expect((JSON.parse(fanned.stdout) as { clusterId: string; state: string }[]).map((t) => [t.clusterId, t.state])).toEqual([[clusterId, "TASK_STATE_QUEUED"]]);
+      const noMatch = await runCli(["task", "create", "--selector", "env=nowhere", ...connection]);
+      expect(noMatch.code).toBe(3);
+      expect(noMatch.stderr).toMatch(/^lifeboat: label_selector "env=nowhere" matches no cluster\n$/);
+
       const countTasks = async () => (JSON.parse((await runCli(["task", "list", "--cluster", clusterId, "-o", "json", ...connection])).stdout) as unknown[]).length;
       const before = await countTasks();
       const badKind = await runCli(["task", "create", clusterId, "--kind", "backup-everything", ...connection]);
       expect(badKind.code).toBe(2);
       expect(badKind.stderr).toMatch(/^lifeboat: --kind "backup-everything" is invalid: expected one of inventory\n$/);
+      const waitMany = await runCli(["task", "create", clusterId, clusterId, "--wait", ...connection]);
+      expect(waitMany.code).toBe(2);
+      expect(waitMany.stderr).toMatch(/--wait .* is invalid: it follows one task/);
       expect(await countTasks()).toBe(before);
     });
 

@@ -3,7 +3,7 @@ import { TaskSchema, TaskSpecSchema, TaskState, TaskStateSchema, ListTasksReques
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
 import { badOption } from "../errors.js";
-import { enumName, parseCount, parseEnum } from "../arguments.js";
+import { enumName, missing, parseCount, parseEnum } from "../arguments.js";
 import { formatTime, messageJson, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
 
 type Common = AdminConnectionOptions & { output: OutputFormat };
@@ -26,23 +26,39 @@ export function addTaskCommands(program: Command): void {
     .addHelpText("after", "\nExamples:\n  $ lifeboat task create 6f1c… --kind inventory --wait\n  $ lifeboat task list --cluster 6f1c… --state failed\n  $ lifeboat task get inventory-0b7e…\n");
 
   withOutputOption(withAdminConnectionOptions(task.command("create")))
-    .description("queue a task for one cluster; with --wait, follow it until it ends")
-    .argument("<cluster-id>", "the cluster to run it on (lifeboat cluster list)")
+    .description("queue a task for one cluster, several, or every cluster a selector matches; with --wait, follow one until it ends")
+    .argument("[cluster-ids...]", "the clusters to run it on (lifeboat cluster list)")
+    .option("--selector <selector>", "every cluster with matching labels instead, e.g. env=prod,region!=eu")
     .option("--kind <kind>", `what to run: ${taskKinds().join(", ")}`, "inventory")
     .option("--max-attempts <n>", "attempts before the task fails (the hub's default, 3, when not given)")
-    .option("--wait", "wait until the task completes, fails or is cancelled; exit 1 unless it completed")
-    .addHelpText("after", "\nExamples:\n  $ lifeboat task create 6f1c2d9e-… --kind inventory\n  $ lifeboat task create 6f1c2d9e-… --wait -o json   # the finished task, with its result\n")
-    .action(async (clusterId: string, options: Common & { kind: string; maxAttempts?: string; wait?: boolean }) => {
+    .option("--wait", "wait until the task completes, fails or is cancelled; exit 1 unless it completed (one cluster only)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ lifeboat task create 6f1c2d9e-… --kind inventory\n  $ lifeboat task create 6f1c2d9e-… --wait -o json   # the finished task, with its result\n  $ lifeboat task create --selector env=prod         # one task per matching cluster, in one call\n",
+    )
+    .action(async (clusterIds: string[], options: Common & { selector?: string; kind: string; maxAttempts?: string; wait?: boolean }) => {
       const spec = taskSpec(options.kind);
       const maxAttempts = options.maxAttempts === undefined ? 0 : parseCount("--max-attempts", options.maxAttempts);
-      const t = await withAdmin(options, async (client) => {
-        const { task: queued } = await client.createTask({ clusterId, spec, maxAttempts }, unaryCall());
-        if (!options.wait) return queued!;
-        process.stderr.write(`task ${queued!.id} queued; waiting for it to end (Ctrl-C stops waiting, not the task)\n`);
-        return waitForEnd(queued!.id, (id) => client.getTask({ id }, unaryCall()).then((r) => r.task!));
-      });
-      writeOutput(options.output, messageJson(TaskSchema, t), () => renderFields(describeTask(t)));
-      if (options.wait && t.state !== TaskState.COMPLETED) process.exitCode = 1;
+      if (clusterIds.length === 0 && options.selector === undefined) throw missing("<cluster-ids...> or --selector", "name the clusters to run the task on");
+      if (clusterIds.length > 0 && options.selector !== undefined) throw badOption("--selector", options.selector, "give cluster ids or --selector, not both");
+      if (clusterIds.length === 1) {
+        const t = await withAdmin(options, async (client) => {
+          const { task: queued } = await client.createTask({ clusterId: clusterIds[0]!, spec, maxAttempts }, unaryCall());
+          if (!options.wait) return queued!;
+          process.stderr.write(`task ${queued!.id} queued; waiting for it to end (Ctrl-C stops waiting, not the task)\n`);
+          return waitForEnd(queued!.id, (id) => client.getTask({ id }, unaryCall()).then((r) => r.task!));
+        });
+        writeOutput(options.output, messageJson(TaskSchema, t), () => renderFields(describeTask(t)));
+        if (options.wait && t.state !== TaskState.COMPLETED) process.exitCode = 1;
+        return;
+      }
+      if (options.wait) throw badOption("--wait", "true", "it follows one task; for a fan-out use `lifeboat events` or `lifeboat task list`");
+      const { tasks } = await withAdmin(options, (client) => client.createTasks({ clusterIds, labelSelector: options.selector ?? "", spec, maxAttempts }, unaryCall()));
+      writeOutput(
+        options.output,
+        tasks.map((t) => messageJson(TaskSchema, t)),
+        () => renderTable(tasks, TASK_COLUMNS),
+      );
     });
 
   withOutputOption(withAdminConnectionOptions(task.command("list")))

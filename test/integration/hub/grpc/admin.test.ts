@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { ClusterState, RegistrationTokenState, TaskState } from "@lifeboat/proto";
@@ -31,6 +32,7 @@ describe("AdminService authentication", () => {
       ["GetCluster", (c) => c.getCluster({ id: "x" })],
       ["DeleteCluster", (c) => c.deleteCluster({ id: "x" })],
       ["CreateTask", (c) => c.createTask({ clusterId: "x" })],
+      ["CreateTasks", (c) => c.createTasks({ clusterIds: ["x"] })],
       ["ListTasks", (c) => c.listTasks({})],
       ["CancelTask", (c) => c.cancelTask({ id: "x" })],
       [
@@ -112,5 +114,42 @@ describe("AdminService", () => {
     });
     await expect(admin.getTask({ id: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND", field: "id" });
     await expect(admin.getCluster({ id: "" })).rejects.toMatchObject({ code: "INVALID_ARGUMENT", field: "id" });
+  });
+
+  it("fans a task out to named clusters or a label selector in one call, queuing nothing for bad input", async () => {
+    fleet = await TestFleet.create({ redisUrl: redis.url });
+    const hub = await fleet.startHub();
+    const admin = fleet.admin(hub);
+    const ids: Record<string, string> = {};
+    for (const [name, env] of [["f-a", "prod"], ["f-b", "dev"], ["f-c", "prod"]] as const) {
+      ids[name] = (await registerAgent(fleet, hub, { token: (await admin.createToken({ labels: { env } })).secret, fingerprint: `fp-${name}`, clusterName: name })).clusterId;
+    }
+    const spec = { kind: { case: "inventory" as const, value: {} } };
+    const liveTasks = async () => (await admin.listTasks({ state: TaskState.QUEUED })).tasks.length;
+    const queuedBefore = await liveTasks();
+
+    // Each refusal names the field and queues nothing.
+    const refusals: [Parameters<typeof admin.createTasks>[0], string, string][] = [
+      [{ clusterIds: [ids["f-a"]!, randomUUID()], spec }, "NOT_FOUND", "cluster_ids[1]"],
+      [{ clusterIds: [ids["f-a"]!, ids["f-a"]!], spec }, "INVALID_ARGUMENT", "cluster_ids[1]"],
+      [{ clusterIds: [ids["f-a"]!], labelSelector: "env=prod", spec }, "INVALID_ARGUMENT", "label_selector"],
+      [{ spec }, "INVALID_ARGUMENT", "cluster_ids"],
+      [{ labelSelector: "env=staging", spec }, "NOT_FOUND", "label_selector"],
+      [{ labelSelector: "env in (prod", spec }, "INVALID_ARGUMENT", "label_selector"],
+      [{ clusterIds: [ids["f-a"]!] }, "INVALID_ARGUMENT", "spec"],
+    ];
+    for (const [request, code, field] of refusals) {
+      await expect(admin.createTasks(request), JSON.stringify(request)).rejects.toMatchObject({ code, field });
+    }
+    expect(await liveTasks()).toBe(queuedBefore);
+
+    const byIds = await admin.createTasks({ clusterIds: [ids["f-c"]!, ids["f-b"]!], spec, maxAttempts: 2 });
+    expect(byIds.tasks.map((t) => [t.clusterId, t.state, t.maxAttempts])).toEqual([
+      [ids["f-c"], TaskState.QUEUED, 2],
+      [ids["f-b"], TaskState.QUEUED, 2],
+    ]);
+    const bySelector = await admin.createTasks({ labelSelector: "env=prod", spec });
+    expect(bySelector.tasks.map((t) => t.clusterId)).toEqual([ids["f-a"], ids["f-c"]]);
+    expect(await liveTasks()).toBe(queuedBefore + 4);
   });
 });
