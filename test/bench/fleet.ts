@@ -31,7 +31,9 @@ const usage = `Usage: npm run bench:fleet -- [options]   (= npx tsx test/bench/f
   --credits N                pull credits each simulated agent gives after welcome (2)
   --register-concurrency N   Registers in flight per generator (32)
   --connect-concurrency N    Connects awaiting their welcome per generator (200)
-  --create-concurrency N     CreateTask calls in flight during the fan-out (64)
+  --create MODE              How the fan-out's tasks are created: batch (one CreateTasks call,
+                             default) or single (one CreateTask per cluster)
+  --create-concurrency N     CreateTask calls in flight with --create single (64)
   --fan-out-timeout S        give up waiting for the fan-out after S seconds (120)
   --watch                    see the fan-out's completions on WatchEvents (as a console would)
                              instead of polling ListTasks for tasks still queued or leased
@@ -68,6 +70,7 @@ function parse() {
       "register-concurrency": { type: "string", default: "32" },
       "connect-concurrency": { type: "string", default: "200" },
       "create-concurrency": { type: "string", default: "64" },
+      create: { type: "string", default: "batch" },
       "fan-out-timeout": { type: "string", default: "120" },
       "cpu-prof": { type: "string" },
       "hub-node-options": { type: "string", default: "" },
@@ -101,6 +104,11 @@ const credits = integer("credits", args.credits, 1);
 const registerConcurrency = integer("register-concurrency", args["register-concurrency"], 1);
 const connectConcurrency = integer("connect-concurrency", args["connect-concurrency"], 1);
 const createConcurrency = integer("create-concurrency", args["create-concurrency"], 1);
+if (args.create !== "batch" && args.create !== "single") {
+  process.stderr.write(`--create must be batch or single, not "${args.create}"\n`);
+  process.exit(2);
+}
+const createMode = args.create;
 const fanOutTimeoutSeconds = integer("fan-out-timeout", args["fan-out-timeout"], 1);
 const nodeFlags = [
   ...(args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : []),
@@ -203,6 +211,7 @@ async function runFleet(agents: number): Promise<FleetRun> {
     const ownCpuMark = process.cpuUsage();
     log(`  fan-out: one inventory task to each of ${fmtInt(agents)} clusters`);
     const result = await fanOut(admin.client, clusterIds, {
+      create: createMode,
       concurrency: createConcurrency,
       timeoutMs: fanOutTimeoutSeconds * 1000,
       completion: args.watch ? "watch" : "poll",

@@ -55,6 +55,9 @@ export interface FanOut {
 }
 
 export interface FanOutOptions {
+  /** "batch": one CreateTasks call for every cluster, as a fleet-wide operation starts; "single": one CreateTask per cluster. */
+  create: "batch" | "single";
+  /** CreateTask calls in flight with create "single". */
   concurrency: number;
   timeoutMs: number;
   /**
@@ -90,10 +93,16 @@ export async function fanOut(admin: AdminClient, clusterIds: string[], options: 
 
   const started = performance.now();
   try {
-    await runPool(clusterIds[Symbol.iterator](), options.concurrency, async (clusterId) => {
-      const { task } = await admin.createTask({ clusterId, spec: { kind: { case: "inventory", value: {} } } });
-      created.push(task!.id);
-    });
+    const spec = { kind: { case: "inventory" as const, value: {} } };
+    if (options.create === "batch") {
+      const { tasks } = await admin.createTasks({ clusterIds, spec });
+      created.push(...tasks.map((t) => t.id));
+    } else {
+      await runPool(clusterIds[Symbol.iterator](), options.concurrency, async (clusterId) => {
+        const { task } = await admin.createTask({ clusterId, spec });
+        created.push(task!.id);
+      });
+    }
     const createMs = performance.now() - started;
     while (!(await allCompleted())) {
       if (performance.now() - started > options.timeoutMs) break;
