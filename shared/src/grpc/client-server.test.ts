@@ -85,6 +85,7 @@ const adminImplementation: ServiceImplementation<ServiceMethods<typeof AdminServ
   },
   deleteCluster: notInThisTest,
   createTask: notInThisTest,
+  createTasks: notInThisTest,
   listTasks: notInThisTest,
   async getTask(request, context) {
     if (request.id !== "slow") notInThisTest();
