@@ -22,8 +22,6 @@ export class PodGarbageCollector implements Controller {
   private readonly nodes = new Set<string>();
   /** node name -> "<namespace>/<name>" of the pods bound to it. */
   private readonly podsByNode = new Map<string, Set<string>>();
-  /** Node names found missing, each waiting out its quarantine. */
-  private readonly quarantine = new Map<string, NodeJS.Timeout>();
   private readonly queue: WorkQueue<string>;
   private unsubscribe?: () => void;
 
@@ -41,8 +39,6 @@ export class PodGarbageCollector implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const timer of this.quarantine.values()) clearTimeout(timer);
-    this.quarantine.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -77,13 +73,8 @@ export class PodGarbageCollector implements Controller {
 
   /** A node found missing is looked at again once the quarantine has passed (nodeQueue.AddAfter). */
   private quarantineNode(node: string): void {
-    if (this.quarantine.has(node)) return;
-    const timer = setTimeout(() => {
-      this.quarantine.delete(node);
-      this.queue.add(node);
-    }, this.ctx.settings.orphanPodQuarantineMs);
-    timer.unref?.();
-    this.quarantine.set(node, timer);
+    // A node already waiting keeps its earlier time: the quarantine is not restarted.
+    this.queue.addAfter(node, this.ctx.settings.orphanPodQuarantineMs);
   }
 
   private collect(node: string): void {

@@ -35,7 +35,6 @@ export class DisruptionController implements Controller {
   private readonly queue: WorkQueue<string>;
   /** namespace -> names of its budgets: pod events elsewhere cost one lookup. */
   private readonly budgets = new Map<string, Set<string>>();
-  private readonly rechecks = new Map<string, NodeJS.Timeout>();
   /** Events of a budget's last sync: a repeat is recorded once, as the event correlator folds repeats. */
   private readonly lastEvents = new Map<string, Set<string>>();
   private readonly lookup: ScaleLookup;
@@ -59,8 +58,6 @@ export class DisruptionController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const timer of this.rechecks.values()) clearTimeout(timer);
-    this.rechecks.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -82,8 +79,7 @@ export class DisruptionController implements Controller {
       names?.delete(name);
       if (names?.size === 0) this.budgets.delete(ns);
       this.lastEvents.delete(key);
-      clearTimeout(this.rechecks.get(key));
-      this.rechecks.delete(key);
+      this.queue.cancelAfter(key);
       return;
     }
     let names = this.budgets.get(ns);
@@ -145,7 +141,8 @@ export class DisruptionController implements Controller {
       for (const pod of overdue) event(pod, "Warning", "NotDeleted", `Pod was expected by PDB ${pdb.metadata.namespace}/${pdb.metadata.namespace} to be deleted but it wasn't`);
       const currentHealthy = countHealthyPods(pods, disrupted, at);
       status = nextStatus(pdb, { expectedPods: counted.expectedPods, desiredHealthy: counted.desiredHealthy, currentHealthy, disruptedPods: disrupted }, minor, now());
-      if (recheckAt !== undefined) this.recheckAt(key, recheckAt - at);
+      // enqueuePdbForRecheck: look again when a recorded disruption's expected deletion time passes.
+      if (recheckAt !== undefined) this.queue.addAfter(key, recheckAt - at + 1);
     } catch (err) {
       if (!(err instanceof ExpectedCountError)) throw err;
       status = failSafeStatus(pdb, err.message, minor, now());
@@ -170,17 +167,6 @@ export class DisruptionController implements Controller {
       if (!before?.has(id)) this.ctx.events.record(component, e.about, e.type, e.reason, e.message);
     }
     this.lastEvents.set(key, seen);
-  }
-
-  /** enqueuePdbForRecheck: look again when a recorded disruption's expected deletion time passes. */
-  private recheckAt(key: string, delayMs: number): void {
-    clearTimeout(this.rechecks.get(key));
-    const timer = setTimeout(() => {
-      this.rechecks.delete(key);
-      this.queue.add(key);
-    }, Math.max(0, delayMs) + 1);
-    timer.unref?.();
-    this.rechecks.set(key, timer);
   }
 }
 

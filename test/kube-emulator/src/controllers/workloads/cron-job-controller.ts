@@ -60,7 +60,6 @@ export class CronJobController implements Controller {
   readonly name = "cronjob";
   private readonly queue: WorkQueue<string>;
   private readonly clock: CronClock;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   /**
    * Events already given per CronJob ("ns/name"): for each kind of event the occasion last
    * reported (a schedule time, a generation, a Job's uid), so a resync does not repeat it.
@@ -82,8 +81,6 @@ export class CronJobController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -97,17 +94,9 @@ export class CronJobController implements Controller {
 
   /** Resync when the clock reaches `clockMs`. */
   private wakeAt(key: string, clockMs: number): void {
-    const existing = this.timers.get(key);
-    if (existing) clearTimeout(existing);
     const delay = this.clock.wallDelayUntil(clockMs);
-    if (!Number.isFinite(delay)) return;
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.queue.add(key);
-      }, Math.min(maxTimerMs, delay + 20)),
-    );
+    if (Number.isFinite(delay)) this.queue.addAfter(key, Math.min(maxTimerMs, delay + 20));
+    else this.queue.cancelAfter(key);
   }
 
   private warnOnce(cj: KubeObject, kind: string, occasion: string, reason: string, message: string, type: "Normal" | "Warning" = "Warning"): void {
@@ -127,9 +116,7 @@ export class CronJobController implements Controller {
     const cj = client.get(cronJobsKey, namespace, name);
     if (!cj) {
       this.reported.delete(key);
-      const timer = this.timers.get(key);
-      if (timer) clearTimeout(timer);
-      this.timers.delete(key);
+      this.queue.cancelAfter(key);
       return;
     }
     const minor = this.ctx.service.minor;

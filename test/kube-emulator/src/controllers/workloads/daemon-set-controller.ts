@@ -41,7 +41,6 @@ export class DaemonSetController implements Controller {
   private readonly queue: WorkQueue<string>;
   private readonly nodes = new Map<string, KubeObject>();
   private readonly daemonSets = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -58,8 +57,6 @@ export class DaemonSetController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -86,17 +83,6 @@ export class DaemonSetController implements Controller {
       this.daemonSets.add(key);
       this.queue.add(key);
     }
-  }
-
-  private requeueAfter(key: string, ms: number): void {
-    if (this.timers.has(key)) return;
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.queue.add(key);
-      }, Math.max(0, ms)),
-    );
   }
 
   private sync(key: string): void {
@@ -260,7 +246,7 @@ export class DaemonSetController implements Controller {
         if (isPodReady(pod)) {
           ready++;
           if (isPodAvailable(pod, minReadySeconds)) available++;
-          else if (minReadySeconds > 0) this.requeueAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReadySeconds * 1000);
+          else if (minReadySeconds > 0) this.queue.addAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReadySeconds * 1000);
         }
         // util.IsPodUpdated: the pod's hash, or its template generation, is the current one.
         const labels = pod.metadata.labels ?? {};

@@ -23,8 +23,6 @@ const keyOf = (namespace: string, name: string): Key => `${namespace}/${name}`;
 export class DeploymentController implements Controller {
   readonly name = "deployment";
   private readonly queue: WorkQueue<Key>;
-  /** Progress-deadline checks and retries after errors. */
-  private readonly timers = new Map<Key, { at: number; timer: NodeJS.Timeout }>();
   private unsubscribe?: () => void;
 
   constructor(private readonly ctx: ControllerContext) {
@@ -43,8 +41,6 @@ export class DeploymentController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -95,12 +91,12 @@ export class DeploymentController implements Controller {
   private syncOrRetry(key: Key): void {
     try {
       const recheckAt = this.sync(key);
-      if (recheckAt !== undefined) this.wakeAt(key, recheckAt);
-      else this.cancelTimer(key);
+      if (recheckAt !== undefined) this.queue.addAfter(key, recheckAt - Date.now());
+      else this.queue.cancelAfter(key);
     } catch (err) {
       // Upstream re-queues with backoff; one retry a second is enough here.
       this.ctx.log(`deployment ${key}: ${err instanceof Error ? err.message : String(err)}`);
-      this.wakeAt(key, Date.now() + 1000);
+      this.queue.addAfter(key, 1000);
     }
   }
 
@@ -109,7 +105,7 @@ export class DeploymentController implements Controller {
     const [namespace, name] = splitKey(key);
     const d = this.ctx.client.get(deploymentsKey, namespace, name);
     if (!d) {
-      this.cancelTimer(key);
+      this.queue.cancelAfter(key);
       return undefined;
     }
     const sync = new DeploymentSync(this.ctx, d);
@@ -152,23 +148,6 @@ export class DeploymentController implements Controller {
     return claimed;
   }
 
-  private wakeAt(key: Key, at: number): void {
-    const pending = this.timers.get(key);
-    if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    }, Math.max(0, at - Date.now()));
-    timer.unref();
-    this.timers.set(key, { at, timer });
-  }
-
-  private cancelTimer(key: Key): void {
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending.timer);
-    this.timers.delete(key);
-  }
 }
 
 /**

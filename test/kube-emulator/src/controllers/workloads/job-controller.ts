@@ -75,7 +75,6 @@ function deletionOrder(a: KubeObject, b: KubeObject): number {
 export class JobController implements Controller {
   readonly name = "job";
   private readonly queue: WorkQueue<string>;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   /** namespace -> names of its Jobs, to find the Jobs an orphan pod might belong to. */
   private readonly jobsByNamespace = new Map<string, Set<string>>();
   private unsubscribe?: () => void;
@@ -93,8 +92,6 @@ export class JobController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -125,18 +122,6 @@ export class JobController implements Controller {
       names.add(name);
     }
     this.queue.add(`${ns}/${name}`);
-  }
-
-  private requeueAfter(key: string, ms: number): void {
-    const existing = this.timers.get(key);
-    if (existing) clearTimeout(existing);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.queue.add(key);
-      }, Math.max(0, ms)),
-    );
   }
 
   private sync(key: string): void {
@@ -259,7 +244,7 @@ export class JobController implements Controller {
       active = [];
     } else {
       active = this.manage(job, pods, active, { indexed, completions, parallelism, succeeded: succeededCount(), completed, key, newlySucceeded });
-      if (deadline !== undefined) this.requeueAfter(key, deadline - Date.now() + 10);
+      if (deadline !== undefined) this.queue.addAfter(key, deadline - Date.now() + 10);
     }
 
     if (tracking && (newlySucceeded.length > 0 || newlyFailed.length > 0)) {
@@ -356,7 +341,7 @@ export class JobController implements Controller {
     // Failed pods are replaced only after a backoff doubling with each failure since the last success.
     const remaining = this.backoffRemaining(pods, c.newlySucceeded);
     if (remaining > 0) {
-      this.requeueAfter(c.key, remaining);
+      this.queue.addAfter(c.key, remaining);
       return keep;
     }
     const created: KubeObject[] = [];

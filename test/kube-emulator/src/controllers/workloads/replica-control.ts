@@ -42,8 +42,6 @@ const orphanKeyOf = (namespace: string, pod: string): Key => `orphan:${namespace
 export class ReplicaControl implements Controller {
   readonly name: string;
   private readonly queue: WorkQueue<Key>;
-  /** Wake-ups for pods that become available once minReadySeconds have passed. */
-  private readonly timers = new Map<Key, { at: number; timer: NodeJS.Timeout }>();
   private unsubscribe?: () => void;
 
   constructor(
@@ -66,8 +64,6 @@ export class ReplicaControl implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -114,7 +110,7 @@ export class ReplicaControl implements Controller {
     const { client } = this.ctx;
     const owner = client.get(this.kind.storageKey, namespace, name);
     if (!owner) {
-      this.cancelTimer(key);
+      this.queue.cancelAfter(key);
       return;
     }
     let selector: LabelSelector;
@@ -129,7 +125,7 @@ export class ReplicaControl implements Controller {
     if (errors.length > 0) {
       // Upstream returns the error and the queue retries with backoff.
       this.ctx.log(`${this.kind.name} ${key}: ${errors.map((e) => e.message).join("; ")}`);
-      this.wakeAt(key, Date.now() + 1000);
+      this.queue.addAfter(key, 1000);
       return;
     }
     const failure = owner.metadata.deletionTimestamp ? undefined : this.manageReplicas(owner, claimed, pods);
@@ -223,27 +219,10 @@ export class ReplicaControl implements Controller {
       const readySince = podReadyTime(pod);
       if (readySince !== undefined && !isPodAvailable(pod, minReady, at)) next = Math.min(next, readySince + minReady * 1000);
     }
-    if (next < Infinity) this.wakeAt(key, next + 100);
-    else this.cancelTimer(key);
+    if (next < Infinity) this.queue.addAfter(key, next + 100 - Date.now());
+    else this.queue.cancelAfter(key);
   }
 
-  private wakeAt(key: Key, at: number): void {
-    const pending = this.timers.get(key);
-    if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    }, Math.max(0, at - Date.now()));
-    timer.unref();
-    this.timers.set(key, { at, timer });
-  }
-
-  private cancelTimer(key: Key): void {
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending.timer);
-    this.timers.delete(key);
-  }
 }
 
 /** spec.replicas; the API defaults it to 1. */

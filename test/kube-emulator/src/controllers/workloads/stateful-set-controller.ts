@@ -57,7 +57,6 @@ function templateOf(revision: KubeObject): JsonObject {
 export class StatefulSetController implements Controller {
   readonly name = "statefulset";
   private readonly queue: WorkQueue<string>;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   /** namespace -> names of the sets in it, to find the set of an orphan pod or a deleted claim. */
   private readonly setsByNamespace = new Map<string, Set<string>>();
   private unsubscribe?: () => void;
@@ -75,8 +74,6 @@ export class StatefulSetController implements Controller {
   stop(): void {
     this.unsubscribe?.();
     this.queue.stop();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
   }
 
   private observe(event: StoredEvent): void {
@@ -108,17 +105,6 @@ export class StatefulSetController implements Controller {
       names.add(name);
     }
     this.queue.add(`${ns}/${name}`);
-  }
-
-  private requeueAfter(key: string, ms: number): void {
-    if (this.timers.has(key)) return;
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.queue.add(key);
-      }, Math.max(0, ms)),
-    );
   }
 
   private sync(key: string): void {
@@ -200,7 +186,7 @@ export class StatefulSetController implements Controller {
       if (isTerminating(pod) && monotonic) return status;
       if (!isRunningAndReady(pod) && monotonic) return status;
       if (minReadySeconds > 0 && monotonic && !isPodAvailable(pod, minReadySeconds)) {
-        this.requeueAfter(`${set.metadata.namespace}/${set.metadata.name}`, this.untilAvailable(pod, minReadySeconds));
+        this.queue.addAfter(`${set.metadata.namespace}/${set.metadata.name}`, this.untilAvailable(pod, minReadySeconds));
         return status;
       }
       if (!identityMatches(set, pod, minor) || !storageMatches(set, pod)) this.fixPod(set, pod);
@@ -243,7 +229,7 @@ export class StatefulSetController implements Controller {
       if (isRunningAndReady(pod)) {
         ready++;
         if (isPodAvailable(pod, minReadySeconds)) available++;
-        else if (minReadySeconds > 0) this.requeueAfter(`${set.metadata.namespace}/${set.metadata.name}`, this.untilAvailable(pod, minReadySeconds));
+        else if (minReadySeconds > 0) this.queue.addAfter(`${set.metadata.namespace}/${set.metadata.name}`, this.untilAvailable(pod, minReadySeconds));
       }
       if (!isTerminating(pod)) {
         if (revisionOf(pod) === current.metadata.name) currentReplicas++;
