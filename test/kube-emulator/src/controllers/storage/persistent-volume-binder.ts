@@ -1,6 +1,5 @@
-import type { JsonObject, KubeObject } from "../../api-types.js";
+import type { KubeObject } from "../../api-types.js";
 import { defaultStorageClasses } from "../../api/defaults/default-storage-class.js";
-import { now } from "../../api/object-meta.js";
 import type { StoredEvent } from "../../store/index.js";
 import type { ControllerContext } from "../controller.js";
 import type { EventType } from "../events.js";
@@ -13,12 +12,11 @@ import {
   findBestMatchForClaim,
   isVolumeBoundToClaim,
   referenceTo,
-  volumeCapacity,
   volumeClass,
   volumeModeMismatch,
 } from "./claim-matching.js";
+import { component, phaseOf, specOf, updateClaimStatus, updateClaimStatusWithEvent, updateVolumePhase, updateVolumePhaseWithEvent } from "./phase-status.js";
 import { RetryingQueue } from "./retrying-queue.js";
-import { compareQuantities } from "./quantity.js";
 import { claimKeysOfPod, type StorageIndex } from "./storage-index.js";
 import type { VolumeDirectories } from "./volume-directories.js";
 import {
@@ -34,11 +32,6 @@ import {
   volumesKey,
 } from "./storage-names.js";
 
-const component = "persistentvolume-controller";
-
-const specOf = (obj: KubeObject): JsonObject => (obj.spec as JsonObject | undefined) ?? {};
-const statusOf = (obj: KubeObject): JsonObject => (obj.status as JsonObject | undefined) ?? {};
-const phaseOf = (obj: KubeObject): string | undefined => statusOf(obj).phase as string | undefined;
 const volumeNameOf = (claim: KubeObject): string => (typeof specOf(claim).volumeName === "string" ? (specOf(claim).volumeName as string) : "");
 const keyOf = (claim: KubeObject): string => claimKey(claim.metadata.namespace ?? "", claim.metadata.name ?? "");
 const hasAnnotation = (obj: KubeObject, name: string): boolean => obj.metadata.annotations?.[name] !== undefined;
@@ -153,20 +146,20 @@ export class PersistentVolumeBinder {
       } else {
         this.tell(claim, "Normal", "FailedBinding", "no persistent volumes available for this claim and no storage class is set");
       }
-      this.updateClaimStatus(claim, "Pending");
+      updateClaimStatus(this.ctx, claim, "Pending");
       return;
     }
     const volume = this.getVolume(volumeName);
     if (!volume) {
       // The claim asks for a volume that does not exist (yet): it waits, Pending.
-      this.updateClaimStatus(claim, "Pending");
+      updateClaimStatus(this.ctx, claim, "Pending");
       return;
     }
     if (!claimRefOf(volume)) {
       const mismatch = checkVolumeSatisfyClaim(volume, claim);
       if (mismatch) {
         this.tell(claim, "Warning", "VolumeMismatch", `Cannot bind to requested volume "${volumeName}": ${mismatch}`);
-        this.updateClaimStatus(claim, "Pending");
+        updateClaimStatus(this.ctx, claim, "Pending");
       } else {
         this.bind(volume, claim);
       }
@@ -180,26 +173,26 @@ export class PersistentVolumeBinder {
       if (hasAnnotation(claim, annBoundByController)) {
         throw new Error(`invalid binding of claim "${keyOf(claim)}" to volume "${volumeName}": volume already claimed by "${claimRefKey(volume)}"`);
       }
-      this.updateClaimStatus(claim, "Pending");
+      updateClaimStatus(this.ctx, claim, "Pending");
     }
   }
 
   private syncBoundClaim(claim: KubeObject): void {
     const volumeName = volumeNameOf(claim);
     if (volumeName === "") {
-      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!");
+      updateClaimStatusWithEvent(this.ctx, claim, "Lost", "ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!");
       return;
     }
     const volume = this.getVolume(volumeName);
     if (!volume) {
-      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!");
+      updateClaimStatusWithEvent(this.ctx, claim, "Lost", "ClaimLost", "Bound claim has lost its PersistentVolume. Data on the volume is lost!");
       return;
     }
     const ref = claimRefOf(volume);
     if (!ref || ref.uid === claim.metadata.uid) {
       this.bind(volume, claim);
     } else {
-      this.updateClaimStatusWithEvent(claim, "Lost", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly");
+      updateClaimStatusWithEvent(this.ctx, claim, "Lost", "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly");
     }
   }
 
@@ -210,14 +203,14 @@ export class PersistentVolumeBinder {
     const ref = claimRefOf(volume);
     if (!ref || !ref.uid) {
       // Unused, or reserved for a claim that has not bound yet (the claim's sync binds it).
-      this.updateVolumePhase(volume, "Available");
+      updateVolumePhase(this.ctx, volume, "Available");
       return;
     }
     let claim = this.getClaim(claimKey(ref.namespace ?? "", ref.name ?? ""));
     // A claim of that name with another uid is a new claim: the one the volume was bound to is gone.
     if (claim && claim.metadata.uid !== ref.uid) claim = undefined;
     if (!claim) {
-      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = this.updateVolumePhase(volume, "Released");
+      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = updateVolumePhase(this.ctx, volume, "Released");
       this.reclaimVolume(volume);
       return;
     }
@@ -232,10 +225,10 @@ export class PersistentVolumeBinder {
       // the claim's sync finishes it.
       this.claims.add(keyOf(claim));
     } else if (claimVolume === name) {
-      this.updateVolumePhase(volume, "Bound");
+      updateVolumePhase(this.ctx, volume, "Bound");
     } else if (hasAnnotation(volume, annDynamicallyProvisioned) && specOf(volume).persistentVolumeReclaimPolicy === "Delete") {
       // Provisioned for this claim, which went to another volume: not needed any more.
-      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = this.updateVolumePhase(volume, "Released");
+      if (phaseOf(volume) !== "Released" && phaseOf(volume) !== "Failed") volume = updateVolumePhase(this.ctx, volume, "Released");
       this.reclaimVolume(volume);
     } else {
       this.unbindVolume(volume);
@@ -307,9 +300,9 @@ export class PersistentVolumeBinder {
   /** bind: the volume's claimRef, the volume's phase, the claim's volumeName, the claim's status, in that order. */
   private bind(volume: KubeObject, claim: KubeObject): void {
     let v = this.bindVolumeToClaim(volume, claim);
-    v = this.updateVolumePhase(v, "Bound");
+    v = updateVolumePhase(this.ctx, v, "Bound");
     const c = this.bindClaimToVolume(claim, v);
-    this.updateClaimStatus(c, "Bound", v);
+    updateClaimStatus(this.ctx, c, "Bound", v);
   }
 
   private bindVolumeToClaim(volume: KubeObject, claim: KubeObject): KubeObject {
@@ -354,7 +347,7 @@ export class PersistentVolumeBinder {
       const { uid: _uid, ...ref } = claimRefOf(volume) ?? {};
       next = { ...volume, spec: { ...specOf(volume), claimRef: ref } };
     }
-    this.updateVolumePhase(this.ctx.client.update(volumesKey, next), "Available");
+    updateVolumePhase(this.ctx, this.ctx.client.update(volumesKey, next), "Available");
   }
 
   /** reclaimVolume: what the volume's reclaim policy does once its claim is gone. */
@@ -365,13 +358,13 @@ export class PersistentVolumeBinder {
       case "Recycle":
         // The recycler is a pod that scrubs the volume; none runs here, as on a cluster
         // whose volume plugin has no recycler.
-        this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!");
+        updateVolumePhaseWithEvent(this.ctx, volume, "Failed", "Warning", "VolumeFailedRecycle", "No recycler plugin found for the volume!");
         return;
       case "Delete":
         this.deleteVolume(volume);
         return;
       default:
-        this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeUnknownReclaimPolicy", "Volume has unrecognized PersistentVolumeReclaimPolicy");
+        updateVolumePhaseWithEvent(this.ctx, volume, "Failed", "Warning", "VolumeUnknownReclaimPolicy", "Volume has unrecognized PersistentVolumeReclaimPolicy");
     }
   }
 
@@ -384,7 +377,7 @@ export class PersistentVolumeBinder {
     const provisionedBy = volume.metadata.annotations?.[annDynamicallyProvisioned] ?? "";
     if (provisionedBy !== "" && !provisionedBy.startsWith("kubernetes.io/")) return;
     const why = provisionedBy !== "" ? "no deletable volume plugin matched" : `error getting deleter volume plugin for volume "${volume.metadata.name ?? ""}": no deletable volume plugin matched`;
-    this.updateVolumePhaseWithEvent(volume, "Failed", "Warning", "VolumeFailedDelete", why);
+    updateVolumePhaseWithEvent(this.ctx, volume, "Failed", "Warning", "VolumeFailedDelete", why);
   }
 
   /** isVolumeReleased: bound by uid to a claim that is gone or bound to another volume. */
@@ -397,60 +390,6 @@ export class PersistentVolumeBinder {
       return claimVolume !== "" && claimVolume !== volume.metadata.name;
     }
     return true;
-  }
-
-  private updateClaimStatus(claim: KubeObject, phase: string, volume?: KubeObject): KubeObject {
-    const current = statusOf(claim);
-    const status: JsonObject = { ...current };
-    let dirty = false;
-    if (current.phase !== phase) {
-      status.phase = phase;
-      dirty = true;
-    }
-    if (!volume) {
-      for (const field of ["accessModes", "capacity"]) {
-        if (status[field] !== undefined) {
-          delete status[field];
-          dirty = true;
-        }
-      }
-    } else {
-      const modes = specOf(volume).accessModes ?? [];
-      if (JSON.stringify(current.accessModes ?? []) !== JSON.stringify(modes)) {
-        status.accessModes = modes;
-        dirty = true;
-      }
-      // Capacity is set as the claim becomes Bound, not later: a resized filesystem may differ on purpose.
-      if (current.phase !== phase) {
-        const claimCapacity = (current.capacity as JsonObject | undefined)?.storage;
-        if (claimCapacity === undefined || compareQuantities(volumeCapacity(volume), String(claimCapacity)) !== 0) {
-          status.capacity = (specOf(volume).capacity as JsonObject | undefined) ?? {};
-          dirty = true;
-        }
-      }
-    }
-    return dirty ? this.ctx.client.updateStatus(claimsKey, { ...claim, status }) : claim;
-  }
-
-  private updateClaimStatusWithEvent(claim: KubeObject, phase: string, reason: string, message: string): void {
-    if (phaseOf(claim) === phase) return;
-    const updated = this.updateClaimStatus(claim, phase);
-    this.ctx.events.record(component, updated, "Warning", reason, message);
-  }
-
-  private updateVolumePhase(volume: KubeObject, phase: string, message?: string): KubeObject {
-    if (phaseOf(volume) === phase) return volume;
-    const status: JsonObject = { ...statusOf(volume), phase };
-    if (message) status.message = message;
-    else delete status.message;
-    if (this.ctx.service.minor >= 29) status.lastPhaseTransitionTime = now();
-    return this.ctx.client.updateStatus(volumesKey, { ...volume, status });
-  }
-
-  private updateVolumePhaseWithEvent(volume: KubeObject, phase: string, type: EventType, reason: string, message: string): void {
-    if (phaseOf(volume) === phase) return;
-    const updated = this.updateVolumePhase(volume, phase, message);
-    this.ctx.events.record(component, updated, type, reason, message);
   }
 
   /** Records an event about a claim unless it is the one last recorded about it. */
