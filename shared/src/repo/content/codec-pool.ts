@@ -1,0 +1,198 @@
+// Runs blob sealing and opening on worker threads, in batches: one message per blob would cost
+// more than sealing a 4 KiB blob does, and a repository can hold millions of tiny ones.
+import { Worker } from "node:worker_threads";
+import { LifeboatError } from "../../errors/index.js";
+import { createCodec, ID_BYTES, openBatch, sealBatch, type Codec, type CodecKeys, type OpenedBatch, type SealedBatch } from "./blob-codec.js";
+
+export interface CodecPoolOptions {
+  keys: CodecKeys;
+  /** Worker threads; 0 runs everything inline on the calling thread. */
+  workers: number;
+  compressionLevel?: number;
+  /** A batch is sent once it holds this many bytes or blobs, or at the next turn of the event loop. */
+  maxBatchBytes?: number;
+  maxBatchCount?: number;
+}
+
+export interface SealedBlob {
+  bytes: Uint8Array;
+  compressed: boolean;
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(err: unknown): void;
+}
+
+type Op = "seal" | "open";
+
+class Batch<T> {
+  readonly parts: Uint8Array[] = [];
+  readonly ids: Uint8Array[] = [];
+  readonly flags: number[] = [];
+  readonly waiters: Waiter<T>[] = [];
+  bytes = 0;
+
+  add(id: Uint8Array, data: Uint8Array, flag: number, waiter: Waiter<T>): void {
+    this.parts.push(data);
+    this.ids.push(id);
+    this.flags.push(flag);
+    this.waiters.push(waiter);
+    this.bytes += data.length;
+  }
+
+  /** One buffer each for data, lengths, ids and flags, ready to transfer. */
+  pack(): { data: Uint8Array<ArrayBuffer>; lengths: Uint32Array<ArrayBuffer>; ids: Uint8Array<ArrayBuffer>; flags: Uint8Array<ArrayBuffer> } {
+    const data = new Uint8Array(this.bytes);
+    const lengths = new Uint32Array(this.parts.length);
+    const ids = new Uint8Array(this.parts.length * ID_BYTES);
+    let at = 0;
+    this.parts.forEach((part, i) => {
+      data.set(part, at);
+      at += part.length;
+      lengths[i] = part.length;
+      ids.set(this.ids[i]!, i * ID_BYTES);
+    });
+    return { data, lengths, ids, flags: Uint8Array.from(this.flags) };
+  }
+}
+
+interface Lane {
+  worker: Worker;
+  outstanding: Map<number, (message: { result?: SealedBatch | OpenedBatch; error?: string }) => void>;
+}
+
+export class CodecPool {
+  readonly #lanes: Lane[] = [];
+  readonly #inline: Codec | undefined;
+  readonly #maxBytes: number;
+  readonly #maxCount: number;
+  #seal = new Batch<SealedBlob>();
+  #open = new Batch<Uint8Array>();
+  #flushScheduled = false;
+  #seq = 0;
+  #closed = false;
+
+  constructor(options: CodecPoolOptions) {
+    this.#maxBytes = options.maxBatchBytes ?? 1024 * 1024;
+    this.#maxCount = options.maxBatchCount ?? 2048;
+    const codecOptions = { compressionLevel: options.compressionLevel };
+    if (options.workers <= 0) {
+      this.#inline = createCodec(options.keys, codecOptions);
+      return;
+    }
+    for (let i = 0; i < options.workers; i++) {
+      const worker = new Worker(new URL("./codec-worker.js", import.meta.url), { workerData: { keys: options.keys, options: codecOptions } });
+      const lane: Lane = { worker, outstanding: new Map() };
+      worker.on("message", (message: { seq: number; result?: SealedBatch | OpenedBatch; error?: string }) => {
+        const done = lane.outstanding.get(message.seq);
+        lane.outstanding.delete(message.seq);
+        done?.(message);
+      });
+      worker.on("error", (err) => this.#failLane(lane, err));
+      // Idle workers must not keep a finished command alive.
+      worker.unref();
+      this.#lanes.push(lane);
+    }
+  }
+
+  /** Batches in flight on workers; callers use it for backpressure. */
+  get pending(): number {
+    return this.#lanes.reduce((sum, lane) => sum + lane.outstanding.size, 0);
+  }
+
+  seal(id: Uint8Array, data: Uint8Array): Promise<SealedBlob> {
+    return new Promise((resolve, reject) => {
+      this.#seal.add(id, data, 0, { resolve, reject });
+      this.#schedule(this.#seal);
+    });
+  }
+
+  /** Rejects with CORRUPT (reason in the message) when the blob does not open or verify. */
+  open(id: Uint8Array, sealed: Uint8Array, compressed: boolean): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      this.#open.add(id, sealed, compressed ? 1 : 0, { resolve, reject });
+      this.#schedule(this.#open);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  #schedule(batch: Batch<SealedBlob> | Batch<Uint8Array>): void {
+    if (batch.bytes >= this.#maxBytes || batch.parts.length >= this.#maxCount) {
+      this.#flush();
+      return;
+    }
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#seal.parts.length > 0) {
+      const batch = this.#seal;
+      this.#seal = new Batch();
+      this.#run("seal", batch, (result, i, bytes) => ({ bytes, compressed: ((result as SealedBatch).flags[i]! & 1) === 1 }));
+    }
+    if (this.#open.parts.length > 0) {
+      const batch = this.#open;
+      this.#open = new Batch();
+      this.#run("open", batch, (_result, _i, bytes) => bytes);
+    }
+  }
+
+  #run<T>(op: Op, batch: Batch<T>, pick: (result: SealedBatch | OpenedBatch, index: number, bytes: Uint8Array) => T): void {
+    const settle = (message: { result?: SealedBatch | OpenedBatch; error?: string }): void => {
+      const { result, error } = message;
+      if (!result) {
+        const err = new LifeboatError("INTERNAL", `blob ${op} failed: ${error ?? "worker stopped"}`);
+        for (const waiter of batch.waiters) waiter.reject(err);
+        return;
+      }
+      const failed = new Map((result as OpenedBatch).failures ?? []);
+      let at = 0;
+      batch.waiters.forEach((waiter, i) => {
+        const bytes = result.data.subarray(at, at + result.lengths[i]!);
+        at += result.lengths[i]!;
+        const reason = failed.get(i);
+        if (reason === undefined) waiter.resolve(pick(result, i, bytes));
+        else waiter.reject(new LifeboatError("CORRUPT", reason));
+      });
+    };
+    const packed = batch.pack();
+    if (this.#inline) {
+      try {
+        const result =
+          op === "seal"
+            ? sealBatch(this.#inline, packed.data, packed.lengths, packed.ids)
+            : openBatch(this.#inline, packed.data, packed.lengths, packed.ids, packed.flags);
+        settle({ result });
+      } catch (err) {
+        settle({ error: err instanceof Error ? err.message : String(err) });
+      }
+      return;
+    }
+    if (this.#closed) {
+      settle({ error: "the codec pool is closed" });
+      return;
+    }
+    const lane = this.#lanes.reduce((best, next) => (next.outstanding.size < best.outstanding.size ? next : best));
+    const seq = ++this.#seq;
+    // Referenced only while it has work, so a finished command is not held open by idle workers.
+    if (lane.outstanding.size === 0) lane.worker.ref();
+    lane.outstanding.set(seq, (message) => {
+      if (lane.outstanding.size === 0) lane.worker.unref();
+      settle(message);
+    });
+    lane.worker.postMessage({ seq, op, ...packed }, [packed.data.buffer, packed.lengths.buffer, packed.ids.buffer]);
+  }
+
+  #failLane(lane: Lane, err: unknown): void {
+    for (const done of lane.outstanding.values()) done({ error: err instanceof Error ? err.message : String(err) });
+    lane.outstanding.clear();
+  }
+}

@@ -1,0 +1,23 @@
+export { ManifestStore } from "./manifest-store.js";
+export {
+  newRecordId,
+  isRecordId,
+  checkRecordId,
+  isRecordName,
+  snapshotName,
+  backupRecordName,
+  restoreRecordName,
+  RECORD_FOLDERS,
+  BACKUP_PARTS,
+  type BackupPart,
+} from "./record-names.js";
+export type { SnapshotRecord, SnapshotStats, BackupManifest, BackupItem } from "./records.js";
+export {
+  putSnapshot,
+  getSnapshot,
+  listSnapshots,
+  putBackupManifest,
+  getBackupManifest,
+  listBackups,
+} from "./typed-records.js";
+export { referencedRoots } from "./referenced-roots.js";

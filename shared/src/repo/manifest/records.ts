@@ -1,0 +1,99 @@
+// The typed records: what a snapshot and a backup manifest hold, and their shape checks.
+import type { ContentId, RecordChecker } from "./record-checks.js";
+
+export interface SnapshotStats {
+  files: number;
+  directories: number;
+  bytes: number;
+  [counter: string]: number;
+}
+
+/** One snapshot of a set of paths (a volume, a directory): its tree and where it came from. */
+export interface SnapshotRecord {
+  id: string;
+  time: string;
+  host: string;
+  paths: string[];
+  tree: ContentId;
+  /** The snapshot this one was made incrementally from. */
+  parent?: string;
+  stats: SnapshotStats;
+  tags?: string[];
+}
+
+/** One resource in a backup. `group` is "" for the core group, `namespace` "" when cluster-scoped. */
+export interface BackupItem {
+  group: string;
+  version: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  content: ContentId;
+}
+
+/**
+ * The record that makes a backup exist. Written last, after every item, volume snapshot, log and
+ * result is in the repository, so a crash mid-backup leaves no manifest and no half backup to restore.
+ */
+export interface BackupManifest {
+  id: string;
+  cluster: string;
+  kubernetesVersion: string;
+  /** The backup spec as the hub sent it; kept opaque here. */
+  spec: unknown;
+  started: string;
+  completed: string;
+  phase: string;
+  counts: Record<string, number>;
+  items: BackupItem[];
+  volumeSnapshots: unknown[];
+  /** Other content the backup keeps alive (e.g. volume snapshot trees). */
+  roots: ContentId[];
+}
+
+export function checkSnapshotRecord(value: unknown, check: RecordChecker): SnapshotRecord {
+  const r = check.object(value, "(record)");
+  const stats = check.counts(r.stats, "stats");
+  for (const key of ["files", "directories", "bytes"]) check.count(stats[key], `stats.${key}`);
+  const record: SnapshotRecord = {
+    id: check.recordId(r.id, "id"),
+    time: check.time(r.time, "time"),
+    host: check.string(r.host, "host"),
+    paths: check.strings(r.paths, "paths"),
+    tree: check.contentId(r.tree, "tree"),
+    stats: stats as SnapshotStats,
+  };
+  if (r.parent !== undefined) record.parent = check.recordId(r.parent, "parent");
+  if (r.tags !== undefined) record.tags = check.strings(r.tags, "tags");
+  return record;
+}
+
+export function checkBackupManifest(value: unknown, check: RecordChecker): BackupManifest {
+  const r = check.object(value, "(record)");
+  if (!("spec" in r)) check.fail("spec", undefined, "the backup spec");
+  return {
+    id: check.recordId(r.id, "id"),
+    cluster: check.string(r.cluster, "cluster"),
+    kubernetesVersion: check.string(r.kubernetesVersion, "kubernetesVersion"),
+    spec: r.spec,
+    started: check.time(r.started, "started"),
+    completed: check.time(r.completed, "completed"),
+    phase: check.string(r.phase, "phase"),
+    counts: check.counts(r.counts, "counts"),
+    items: check.array(r.items, "items").map((item, i) => checkItem(item, `items[${i}]`, check)),
+    volumeSnapshots: check.array(r.volumeSnapshots, "volumeSnapshots"),
+    roots: check.array(r.roots, "roots").map((id, i) => check.contentId(id, `roots[${i}]`)),
+  };
+}
+
+function checkItem(value: unknown, at: string, check: RecordChecker): BackupItem {
+  const item = check.object(value, at);
+  return {
+    group: check.string(item.group, `${at}.group`, { empty: true }),
+    version: check.string(item.version, `${at}.version`),
+    resource: check.string(item.resource, `${at}.resource`),
+    namespace: check.string(item.namespace, `${at}.namespace`, { empty: true }),
+    name: check.string(item.name, `${at}.name`),
+    content: check.contentId(item.content, `${at}.content`),
+  };
+}
