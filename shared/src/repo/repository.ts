@@ -1,7 +1,7 @@
 // The repository as its users see it: storage, keys, content, records and the writer's lease,
 // opened together with one password and closed together.
 import type { ContentStoreOptions } from "./content/index.js";
-import { ContentStore, type PackId } from "./content/index.js";
+import { ContentStore } from "./content/index.js";
 import { initRepositoryConfig, unlockRepository, type NewSlotOptions, type UnlockedRepository } from "./keys/index.js";
 import { DEFAULT_LEASE_TIMING, WriterLeaseHolder, type LeaseTiming } from "./locks/index.js";
 import { ManifestStore } from "./manifest/index.js";
@@ -28,6 +28,11 @@ export class Repository {
     this.#lease = lease;
   }
 
+  /** The writer lease's blob name, when this repository was opened for writing. */
+  get leaseName(): string | undefined {
+    return this.#lease?.name;
+  }
+
   get id(): string {
     return this.unlocked.config.id;
   }
@@ -47,7 +52,7 @@ export class Repository {
       ({ lease, doomedPacks: excludePacks } = await WriterLeaseHolder.acquire(storage, keys.encryptionKey, options.leaseTiming ?? DEFAULT_LEASE_TIMING));
     }
     try {
-      const content = await ContentStore.open(storage, keys, { ...options, excludePacks: excludePacks as Set<PackId> });
+      const content = await ContentStore.open(storage, keys, { ...options, excludePacks });
       return new Repository(storage, unlocked, content, lease);
     } catch (err) {
       await lease?.release().catch(() => undefined);

@@ -32,7 +32,9 @@ export interface ContentStoreOptions {
   /** Stored packs per index blob, so an interrupted writer leaves most of its work indexed; default 32. */
   packsPerIndex?: number;
   /** Packs this writer must neither read nor deduplicate against (garbage collection is removing them). */
-  excludePacks?: ReadonlySet<PackId>;
+  excludePacks?: ReadonlySet<string>;
+  /** Called for each corrupt index blob instead of failing to open (for repository checks). */
+  onCorruptIndex?: (name: string, err: unknown) => void;
 }
 
 export interface ContentStats {
@@ -64,7 +66,11 @@ export class ContentStore {
   #sealingBytes = 0;
   #failure: unknown;
 
-  private constructor(storage: BlobStorage, keys: ContentKeys, index: PackIndex, options: ContentStoreOptions) {
+  /** Index blobs merged at open (maintenance compacts exactly these). */
+  readonly loadedIndexBlobs: readonly string[];
+
+  private constructor(storage: BlobStorage, keys: ContentKeys, index: PackIndex, loadedIndexBlobs: string[], options: ContentStoreOptions) {
+    this.loadedIndexBlobs = loadedIndexBlobs;
     this.#storage = storage;
     this.#keys = keys;
     this.#index = index;
@@ -82,9 +88,8 @@ export class ContentStore {
 
   /** Loads every index blob in the repository and returns a store ready to read and write. */
   static async open(storage: BlobStorage, keys: ContentKeys, options: ContentStoreOptions = {}): Promise<ContentStore> {
-    const { index } = await loadIndex(storage, keys.encryptionKey);
-    if (options.excludePacks) index.dropPacks(options.excludePacks);
-    return new ContentStore(storage, keys, index, options);
+    const { index, names } = await loadIndex(storage, keys.encryptionKey, { excludePacks: options.excludePacks, onCorrupt: options.onCorruptIndex });
+    return new ContentStore(storage, keys, index, names, options);
   }
 
   has(id: ContentId): boolean {

@@ -78,8 +78,16 @@ export interface LoadedIndex {
   names: string[];
 }
 
-/** Reads and merges every index blob. A corrupt one fails the load, naming it. */
-export async function loadIndex(storage: BlobStorage, key: Uint8Array): Promise<LoadedIndex> {
+export interface LoadIndexOptions {
+  /** Entries in these packs are skipped, so another copy of the same content is indexed instead. */
+  excludePacks?: ReadonlySet<string>;
+  /** Called for a corrupt index blob instead of failing the load (repository checks use it). */
+  onCorrupt?: (name: string, err: unknown) => void;
+}
+
+/** Reads and merges every index blob. A corrupt one fails the load, naming it, unless `onCorrupt` is given. */
+export async function loadIndex(storage: BlobStorage, key: Uint8Array, options: LoadIndexOptions = {}): Promise<LoadedIndex> {
+  const exclude = options.excludePacks ?? new Set<string>();
   const names: string[] = [];
   for await (const blob of storage.list(INDEX_PREFIX)) names.push(blob.name);
   names.sort();
@@ -88,8 +96,18 @@ export async function loadIndex(storage: BlobStorage, key: Uint8Array): Promise<
   const worker = async (): Promise<void> => {
     while (next < names.length) {
       const name = names[next++]!;
-      const packs = decodeIndexBlob(name, await storage.get(name), key);
-      for (const { pack, entries } of packs) for (const entry of entries) index.add(pack, entry);
+      let packs: PackEntries[];
+      try {
+        packs = decodeIndexBlob(name, await storage.get(name), key);
+      } catch (err) {
+        if (!options.onCorrupt || !isLifeboatError(err) || err.code !== "CORRUPT") throw err;
+        options.onCorrupt(name, err);
+        continue;
+      }
+      for (const { pack, entries } of packs) {
+        if (exclude.has(pack)) continue;
+        for (const entry of entries) index.add(pack, entry);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, names.length) }, worker));
