@@ -28,3 +28,5 @@ export interface OpenedBatch {
 export declare function createCodec(keys: CodecKeys, options?: CodecOptions): Codec;
 export declare function sealBatch(codec: Codec, data: Uint8Array, lengths: Uint32Array, ids: Uint8Array): SealedBatch;
 export declare function openBatch(codec: Codec, data: Uint8Array, lengths: Uint32Array, ids: Uint8Array, flags: Uint8Array): OpenedBatch;
+export declare function sealParts(codec: Codec, parts: readonly Uint8Array[], ids: Uint8Array): SealedBatch;
+export declare function hashInto(codec: Codec, data: Uint8Array, out: Uint8Array, at: number): void;

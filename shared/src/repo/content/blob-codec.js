@@ -56,13 +56,22 @@ function encryptInto(codec, plain, aad, out, at) {
  */
 export function sealBatch(codec, input, lengths, ids) {
   const data = asBuffer(input);
+  const parts = [];
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    parts.push(data.subarray(at, at + lengths[i]));
+    at += lengths[i];
+  }
+  return sealParts(codec, parts, ids);
+}
+
+/** As sealBatch, for plaintexts in separate buffers (chunks of a file, sealed where they were cut). */
+export function sealParts(codec, parts, ids) {
   const bodies = [];
   const compressed = [];
   let total = 0;
-  let at = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    const plain = data.subarray(at, at + lengths[i]);
-    at += lengths[i];
+  for (const part of parts) {
+    const plain = asBuffer(part);
     const packed = maybeCompress(codec, plain);
     const body = packed ?? plain;
     bodies.push(body);
@@ -71,15 +80,22 @@ export function sealBatch(codec, input, lengths, ids) {
   }
   // Not allocUnsafe: its small buffers share a pool, and this one's memory is transferred away.
   const out = Buffer.allocUnsafeSlow(total);
-  const sealedLengths = new Uint32Array(lengths.length);
-  const flags = new Uint8Array(lengths.length);
+  const sealedLengths = new Uint32Array(parts.length);
+  const flags = new Uint8Array(parts.length);
   let pos = 0;
   for (let i = 0; i < bodies.length; i++) {
     flags[i] = compressed[i] ? 1 : 0;
-    sealedLengths[i] = encryptInto(codec, bodies[i], ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES), out, pos);
+    sealedLengths[i] = encryptInto(codec, bodies[i], asBuffer(ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES)), out, pos);
     pos += sealedLengths[i];
   }
   return { data: out, lengths: sealedLengths, flags };
+}
+
+/** Writes the content id of `data` (keyed BLAKE3) into `out` at `at`. */
+export function hashInto(codec, data, out, at) {
+  codec.hasher.reset();
+  codec.hasher.update(data);
+  codec.hasher.digestBuffer().copy(out, at);
 }
 
 function decrypt(codec, sealed, aad) {

@@ -1,13 +1,13 @@
 // Runs blob sealing and opening on worker threads, in batches: one message per blob would cost
 // more than sealing a 4 KiB blob does, and a repository can hold millions of tiny ones.
-import { Worker } from "node:worker_threads";
 import { LifeboatError } from "../../errors/index.js";
+import { WorkerPool } from "../workers/worker-pool.js";
 import { createCodec, ID_BYTES, openBatch, sealBatch, type Codec, type CodecKeys, type OpenedBatch, type SealedBatch } from "./blob-codec.js";
 
 export interface CodecPoolOptions {
   keys: CodecKeys;
-  /** Worker threads; 0 runs everything inline on the calling thread. */
-  workers: number;
+  /** Worker threads to use; undefined runs everything inline on the calling thread. */
+  workers: WorkerPool | undefined;
   compressionLevel?: number;
   /** A batch is sent once it holds this many bytes or blobs, or at the next turn of the event loop. */
   maxBatchBytes?: number;
@@ -57,48 +57,20 @@ class Batch<T> {
   }
 }
 
-interface Lane {
-  worker: Worker;
-  outstanding: Map<number, (message: { result?: SealedBatch | OpenedBatch; error?: string }) => void>;
-}
-
 export class CodecPool {
-  readonly #lanes: Lane[] = [];
+  readonly #workers: WorkerPool | undefined;
   readonly #inline: Codec | undefined;
   readonly #maxBytes: number;
   readonly #maxCount: number;
   #seal = new Batch<SealedBlob>();
   #open = new Batch<Uint8Array>();
   #flushScheduled = false;
-  #seq = 0;
-  #closed = false;
 
   constructor(options: CodecPoolOptions) {
     this.#maxBytes = options.maxBatchBytes ?? 1024 * 1024;
     this.#maxCount = options.maxBatchCount ?? 2048;
-    const codecOptions = { compressionLevel: options.compressionLevel };
-    if (options.workers <= 0) {
-      this.#inline = createCodec(options.keys, codecOptions);
-      return;
-    }
-    for (let i = 0; i < options.workers; i++) {
-      const worker = new Worker(new URL("./codec-worker.js", import.meta.url), { workerData: { keys: options.keys, options: codecOptions } });
-      const lane: Lane = { worker, outstanding: new Map() };
-      worker.on("message", (message: { seq: number; result?: SealedBatch | OpenedBatch; error?: string }) => {
-        const done = lane.outstanding.get(message.seq);
-        lane.outstanding.delete(message.seq);
-        done?.(message);
-      });
-      worker.on("error", (err) => this.#failLane(lane, err));
-      // Idle workers must not keep a finished command alive.
-      worker.unref();
-      this.#lanes.push(lane);
-    }
-  }
-
-  /** Batches in flight on workers; callers use it for backpressure. */
-  get pending(): number {
-    return this.#lanes.reduce((sum, lane) => sum + lane.outstanding.size, 0);
+    this.#workers = options.workers;
+    if (!options.workers) this.#inline = createCodec(options.keys, { compressionLevel: options.compressionLevel });
   }
 
   seal(id: Uint8Array, data: Uint8Array): Promise<SealedBlob> {
@@ -114,11 +86,6 @@ export class CodecPool {
       this.#open.add(id, sealed, compressed ? 1 : 0, { resolve, reject });
       this.#schedule(this.#open);
     });
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.all(this.#lanes.map((lane) => lane.worker.terminate()));
   }
 
   #schedule(batch: Batch<SealedBlob> | Batch<Uint8Array>): void {
@@ -176,23 +143,12 @@ export class CodecPool {
       }
       return;
     }
-    if (this.#closed) {
-      settle({ error: "the codec pool is closed" });
-      return;
-    }
-    const lane = this.#lanes.reduce((best, next) => (next.outstanding.size < best.outstanding.size ? next : best));
-    const seq = ++this.#seq;
-    // Referenced only while it has work, so a finished command is not held open by idle workers.
-    if (lane.outstanding.size === 0) lane.worker.ref();
-    lane.outstanding.set(seq, (message) => {
-      if (lane.outstanding.size === 0) lane.worker.unref();
-      settle(message);
-    });
-    lane.worker.postMessage({ seq, op, ...packed }, [packed.data.buffer, packed.lengths.buffer, packed.ids.buffer]);
-  }
-
-  #failLane(lane: Lane, err: unknown): void {
-    for (const done of lane.outstanding.values()) done({ error: err instanceof Error ? err.message : String(err) });
-    lane.outstanding.clear();
+    const lane = this.#workers!.leastBusy();
+    this.#workers!
+      .request<SealedBatch | OpenedBatch>(lane, { op, ...packed }, [packed.data.buffer, packed.lengths.buffer, packed.ids.buffer])
+      .then(
+        (result) => settle({ result }),
+        (err: unknown) => settle({ error: err instanceof Error ? err.message : String(err) }),
+      );
   }
 }

@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import { LifeboatError, isLifeboatError } from "../../errors/index.js";
 import type { BlobStorage } from "../storage/blob-storage.js";
+import { WorkerPool } from "../workers/worker-pool.js";
 import { CodecPool } from "./codec-pool.js";
 import { ContentHasher, contentIdBytes, type ContentId, type ContentKind } from "./content-id.js";
 import { loadIndex, writeIndexBlob, type PackEntries } from "./index-blobs.js";
@@ -54,6 +55,7 @@ export class ContentStore {
   readonly #index: PackIndex;
   readonly #hasher: ContentHasher;
   readonly #pool: CodecPool;
+  readonly #workers: WorkerPool | undefined;
   readonly #writer: PackWriter;
   readonly #reader: PackReader;
   readonly #maxSealingBytes: number;
@@ -75,7 +77,10 @@ export class ContentStore {
     this.#keys = keys;
     this.#index = index;
     this.#hasher = new ContentHasher(keys.contentIdKey);
-    this.#pool = new CodecPool({ keys, workers: options.workers ?? availableParallelism(), compressionLevel: options.compressionLevel });
+    const threads = options.workers ?? availableParallelism();
+    const codecOptions = { compressionLevel: options.compressionLevel };
+    this.#workers = threads > 0 ? new WorkerPool(threads, { keys: { contentIdKey: keys.contentIdKey, encryptionKey: keys.encryptionKey }, options: codecOptions }) : undefined;
+    this.#pool = new CodecPool({ keys, workers: this.#workers, ...codecOptions });
     this.#reader = new PackReader(storage, options.cachedPacks ?? 4);
     this.#maxSealingBytes = options.maxSealingBytes ?? 32 * 1024 * 1024;
     this.#packsPerIndex = options.packsPerIndex ?? 32;
@@ -102,6 +107,45 @@ export class ContentStore {
 
   get index(): PackIndex {
     return this.#index;
+  }
+
+  /** The worker threads, for layers above that run their own CPU work there (file chunking); undefined when inline. */
+  get workers(): WorkerPool | undefined {
+    return this.#workers;
+  }
+
+  /**
+   * For content hashed and sealed elsewhere (on a worker): true when the caller should store it with
+   * `putSealed`; false when the repository has it already (counted as reused).
+   */
+  claim(id: ContentId, rawLength: number): boolean {
+    this.#throwIfFailed();
+    if (this.has(id)) {
+      this.stats.reusedBlobs++;
+      this.stats.reusedBytes += rawLength;
+      return false;
+    }
+    this.#sealing.set(id, Promise.resolve());
+    return true;
+  }
+
+  /** Stores a blob claimed with `claim`; waits while uploads are saturated. */
+  async putSealed(id: ContentId, kind: ContentKind, sealed: Uint8Array, compressed: boolean, rawLength: number): Promise<void> {
+    try {
+      this.stats.newBlobs++;
+      this.stats.newBytes += rawLength;
+      this.stats.storedBytes += sealed.length;
+      await this.#writer.add(id, kind, sealed, compressed, rawLength);
+    } finally {
+      this.#sealing.delete(id);
+      this.#drainWaiters.splice(0).forEach((wake) => wake());
+    }
+  }
+
+  /** Gives up a claim without storing (the sealing failed). */
+  release(id: ContentId): void {
+    this.#sealing.delete(id);
+    this.#drainWaiters.splice(0).forEach((wake) => wake());
   }
 
   /**
@@ -176,13 +220,13 @@ export class ContentStore {
     try {
       await this.flush();
     } finally {
-      await this.#pool.close();
+      await this.#workers?.close();
     }
   }
 
   /** Stops the worker threads without storing what is pending (after a failure). */
   async abort(): Promise<void> {
-    await this.#pool.close();
+    await this.#workers?.close();
   }
 
   #indexPack(pack: PackId, entries: readonly IndexEntry[]): void {
