@@ -1,2 +1,3 @@
 export { LifeboatError, isLifeboatError, type ErrorCode } from "./errors/index.js";
 export * from "./grpc/index.js";
+export * from "./repo/index.js";

@@ -6,6 +6,7 @@ import { addAgentCommands } from "./commands/agent.js";
 import { addClusterCommands } from "./commands/cluster.js";
 import { addEventsCommand } from "./commands/events.js";
 import { addHubCommands } from "./commands/hub.js";
+import { addRepoCommands } from "./commands/repo.js";
 import { addTaskCommands } from "./commands/task.js";
 import { addTokenCommands } from "./commands/token.js";
 import { errorLine, exitCodeFor } from "./errors.js";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   addClusterCommands(program);
   addTaskCommands(program);
   addEventsCommand(program);
+  addRepoCommands(program);
   return program;
 }
 

@@ -11,6 +11,8 @@ const READ_BYTES = 1024 * 1024;
 
 interface Job {
   file: FileHandle;
+  /** Each job reads into its own buffer: jobs' reads overlap while they wait on the disk. */
+  buffer: Uint8Array;
   position: number;
   chunker: Chunker;
   kept: Uint8Array[];
@@ -29,7 +31,6 @@ export interface ChunkBatch {
 
 export function createChunkJobHandlers(codec: Codec): Record<string, Handler> {
   const jobs = new Map<number, Job>();
-  const buffer = new Uint8Array(READ_BYTES);
 
   const end = async (id: number): Promise<void> => {
     const job = jobs.get(id);
@@ -43,15 +44,15 @@ export function createChunkJobHandlers(codec: Codec): Record<string, Handler> {
       const { job: id, path, maxBytes, chunker } = message as { job: number; path: string; maxBytes: number; chunker?: ChunkerOptions };
       let job = jobs.get(id);
       if (!job) {
-        job = { file: await open(path, "r"), position: 0, chunker: createChunker(chunker), kept: [], ids: new Uint8Array(0), eof: false };
+        job = { file: await open(path, "r"), buffer: new Uint8Array(READ_BYTES), position: 0, chunker: createChunker(chunker), kept: [], ids: new Uint8Array(0), eof: false };
         jobs.set(id, job);
       }
       let bytes = 0;
       try {
         while (bytes < maxBytes && !job.eof) {
-          const { bytesRead } = await job.file.read(buffer, 0, buffer.length, job.position);
+          const { bytesRead } = await job.file.read(job.buffer, 0, job.buffer.length, job.position);
           job.position += bytesRead;
-          const chunks = bytesRead === 0 ? [job.chunker.finish()].filter((c): c is Uint8Array => c !== undefined) : job.chunker.push(buffer.subarray(0, bytesRead));
+          const chunks = bytesRead === 0 ? [job.chunker.finish()].filter((c): c is Uint8Array => c !== undefined) : job.chunker.push(job.buffer.subarray(0, bytesRead));
           if (bytesRead === 0) job.eof = true;
           for (const chunk of chunks) {
             job.kept.push(chunk);

@@ -9,6 +9,7 @@ import { defaultReadBufferSize, readSmallFile, smallFileSize, writeFileContent }
 import { errnoOf, fileError } from "./fs-errors.js";
 import { Semaphore, forEachLimited } from "./in-flight.js";
 import { compareNames, decodeTreeListing, encodeTreeListing, type TreeEntry } from "./tree-listing.js";
+import { writeFileOnWorker, type SealedContentSink } from "./worker-file-writer.js";
 
 export interface SnapshotStats {
   files: number;
@@ -182,9 +183,14 @@ class SnapshotWalk {
     } else {
       const buffer = this.buffers.pop() ?? new Uint8Array(defaultReadBufferSize);
       try {
-        const { content, size } = await writeFileContent(path, this.options.content, {
-          buffer, expectedSize: entry.size, chunker: this.options.chunker, signal: this.options.signal,
-        });
+        // With worker threads, a file is read, chunked, hashed and sealed on a worker: the main thread
+        // only decides which chunks are new, so both cores work on one large file.
+        const sink = this.options.content as Partial<SealedContentSink>;
+        const { content, size } = sink.workers && sink.claim
+          ? await writeFileOnWorker(sink.workers, sink as SealedContentSink, path, this.options.chunker)
+          : await writeFileContent(path, this.options.content, {
+            buffer, expectedSize: entry.size, chunker: this.options.chunker, signal: this.options.signal,
+          });
         entry.content = content;
         entry.size = size;
         this.stats.readBytes += size;
