@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { DescEnum } from "@bufbuild/protobuf";
-import { LifeboatError } from "@lifeboat/shared";
+import { LifeboatError } from "@lifeboat/shared/errors";
 import parseDurationText from "parse-duration";
 import { badOption } from "./errors.js";
 

@@ -1,4 +1,4 @@
-import { isLifeboatError, LifeboatError, type ErrorCode } from "@lifeboat/shared";
+import { isLifeboatError, LifeboatError, type ErrorCode } from "@lifeboat/shared/errors";
 
 /** The one table from error code to the CLI's exit status; scripts branch on these. */
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = {

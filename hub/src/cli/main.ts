@@ -2,17 +2,27 @@
 // The `lifeboat` command: hub setup and operation, the agent, and the admin API.
 import { Command, CommanderError } from "commander";
 import { HUB_BUILD } from "../version.js";
-import { addAgentCommands } from "./commands/agent.js";
-import { addClusterCommands } from "./commands/cluster.js";
-import { addEventsCommand } from "./commands/events.js";
-import { addHubCommands } from "./commands/hub.js";
-import { addRepoCommands } from "./commands/repo.js";
-import { addTaskCommands } from "./commands/task.js";
-import { addTokenCommands } from "./commands/token.js";
 import { errorLine, exitCodeFor } from "./errors.js";
 
-/** The command tree; exported so tests and docs can walk it. Commander's own errors throw instead of exiting. */
-export function createProgram(): Command {
+type AddCommands = (program: Command) => void;
+
+// Command groups in help order, each loaded only when it runs (or for the full help): the hub and
+// agent modules take half a second to load, which `lifeboat repo snapshot` should not pay.
+const GROUPS: Record<string, () => Promise<AddCommands>> = {
+  hub: async () => (await import("./commands/hub.js")).addHubCommands,
+  agent: async () => (await import("./commands/agent.js")).addAgentCommands,
+  token: async () => (await import("./commands/token.js")).addTokenCommands,
+  cluster: async () => (await import("./commands/cluster.js")).addClusterCommands,
+  task: async () => (await import("./commands/task.js")).addTaskCommands,
+  events: async () => (await import("./commands/events.js")).addEventsCommand,
+  repo: async () => (await import("./commands/repo.js")).addRepoCommands,
+};
+
+/**
+ * The command tree (only group `only`'s branch when given); exported so tests and docs can walk it.
+ * Commander's own errors throw instead of exiting.
+ */
+export async function createProgram(only?: string): Promise<Command> {
   const program = new Command("lifeboat")
     .description("Lifeboat: backup, disaster recovery and migration for fleets of Kubernetes clusters")
     .version(HUB_BUILD.version)
@@ -24,13 +34,7 @@ export function createProgram(): Command {
       "after",
       "\nExamples:\n  $ lifeboat hub init --data-dir /var/lib/lifeboat\n  $ lifeboat hub start --data-dir /var/lib/lifeboat\n  $ lifeboat token create --ttl 1h --labels env=dev --data-dir /var/lib/lifeboat\n  $ lifeboat cluster list -o yaml\n\nExit status: 0 ok, 2 invalid argument, 3 not found, 4 not authenticated or permitted, 5 hub unavailable, 1 anything else.\n",
     );
-  addHubCommands(program);
-  addAgentCommands(program);
-  addTokenCommands(program);
-  addClusterCommands(program);
-  addTaskCommands(program);
-  addEventsCommand(program);
-  addRepoCommands(program);
+  for (const [name, load] of Object.entries(GROUPS)) if (only === undefined || only === name) (await load())(program);
   return program;
 }
 
@@ -39,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
   // stderr; a command's stderr is its one error line, and the warning is nothing the user can act on.
   process.noDeprecation = true;
   try {
-    await createProgram().parseAsync(argv);
+    const group = argv[2];
+    await (await createProgram(group !== undefined && group in GROUPS ? group : undefined)).parseAsync(argv);
     return 0;
   } catch (err) {
     // Commander has printed its own message (usage errors) or the help; only its status is left.

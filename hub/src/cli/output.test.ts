@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { LifeboatError } from "@lifeboat/shared";
 import { errorLine, exitCodeFor } from "./errors.js";
-import { formatLabels, formatOutput, formatTime, messageJson, renderTable } from "./output.js";
+import { formatLabels, formatOutput, renderTable } from "./output.js";
+import { messageJson, formatTime } from "./message-output.js";
 
 describe("output", () => {
   const token = create(RegistrationTokenSchema, {

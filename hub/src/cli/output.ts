@@ -1,5 +1,4 @@
-import { toJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { JsonValue } from "@bufbuild/protobuf";
 import { Option, type Command } from "commander";
 import { stringify } from "yaml";
 
@@ -30,11 +29,6 @@ export function renderFields(fields: readonly (readonly [string, string])[]): st
   return fields.map(([name, value]) => `${`${name}:`.padEnd(width)} ${oneLine(value)}`.trimEnd()).join("\n") + "\n";
 }
 
-/** A message as the proto JSON mapping has it (enum names, RFC 3339 times, lowerCamel fields). */
-export function messageJson<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): JsonValue {
-  return toJson(schema, message);
-}
-
 /** Writes a value as JSON or YAML, or `table` (already rendered) for the table format. */
 export function writeOutput(format: OutputFormat, value: JsonValue, table: () => string): void {
   process.stdout.write(formatOutput(format, value, table));
@@ -49,12 +43,6 @@ export function formatOutput(format: OutputFormat, value: JsonValue, table: () =
     case "table":
       return table();
   }
-}
-
-/** A timestamp for a table cell, to the second, in UTC; "" when unset. */
-export function formatTime(timestamp: Timestamp | undefined): string {
-  if (!timestamp) return "";
-  return timestampDate(timestamp).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Labels as `k=v,k2=v2`, sorted by key. */

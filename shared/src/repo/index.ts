@@ -1,5 +1,6 @@
 // The repository's public surface for the rest of Lifeboat (the CLI, the agent, the hub). Layers
 // below keep their own index.ts; this file only chooses what leaves the repo folder.
+export { LifeboatError, isLifeboatError, type ErrorCode } from "../errors/index.js";
 export { Repository, type OpenRepositoryOptions } from "./repository.js";
 export { openStorage, redactUrl, type BlobInfo, type BlobStorage, type OpenStorageOptions } from "./storage/index.js";
 export {

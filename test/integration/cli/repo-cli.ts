@@ -20,7 +20,7 @@ export interface RepoCli {
 export async function repoCli(): Promise<RepoCli> {
   const dir = await mkdtemp(join(tmpdir(), "lifeboat-repo-cli-"));
   const tsconfig = join(dir, "tsconfig.json");
-  await writeFile(tsconfig, JSON.stringify({ compilerOptions: { baseUrl: ROOT, paths: { "@lifeboat/shared": ["shared/src/index.ts"] } } }));
+  await writeFile(tsconfig, JSON.stringify({ compilerOptions: { baseUrl: ROOT, paths: { "@lifeboat/shared": ["shared/src/index.ts"], "@lifeboat/shared/repo": ["shared/src/repo/index.ts"], "@lifeboat/shared/errors": ["shared/src/errors/index.ts"] } } }));
   return {
     dir,
     run: (args, env = {}) =>

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
 import { enumName } from "../arguments.js";
-import { formatTime, messageJson, withOutputOption, type OutputFormat } from "../output.js";
+import { withOutputOption, type OutputFormat } from "../output.js";
+import { messageJson, formatTime } from "../message-output.js";
 import { taskKind } from "./task.js";
 
 /** `lifeboat events`: follows the hub's event stream until interrupted. */

@@ -1,4 +1,4 @@
-import { LifeboatError, Repository, addKey, changePassword, checkRepository, collectGarbage, listKeys, removeKey, type KeySlotInfo } from "@lifeboat/shared";
+import { LifeboatError, Repository, addKey, changePassword, checkRepository, collectGarbage, listKeys, removeKey, type KeySlotInfo } from "@lifeboat/shared/repo";
 import type { Command } from "commander";
 import { parseDuration } from "../arguments.js";
 import { badOption } from "../errors.js";

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
 import { badOption } from "../errors.js";
 import { enumName, missing, parseCount, parseEnum } from "../arguments.js";
-import { formatTime, messageJson, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
+import { renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
+import { messageJson, formatTime } from "../message-output.js";
 
 type Common = AdminConnectionOptions & { output: OutputFormat };
 

@@ -10,7 +10,8 @@ import {
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
 import { enumName, parseDuration, parseEnum, parseLabels } from "../arguments.js";
-import { formatLabels, formatTime, messageJson, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
+import { formatLabels, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
+import { messageJson, formatTime } from "../message-output.js";
 
 type Common = AdminConnectionOptions & { output: OutputFormat };
 

@@ -1,5 +1,5 @@
 // How `repo check` and `repo gc` reports read in a terminal.
-import type { CheckReport, GcReport } from "@lifeboat/shared";
+import type { CheckReport, GcReport } from "@lifeboat/shared/repo";
 import { renderFields } from "../output.js";
 import { formatBytes } from "./units.js";
 

@@ -1,6 +1,6 @@
 // Which repository a command works on, and opening it so that it is always closed again.
 import { hostname } from "node:os";
-import { LifeboatError, Repository, openStorage, type BlobStorage, type OpenRepositoryOptions } from "@lifeboat/shared";
+import { LifeboatError, Repository, openStorage, type BlobStorage, type OpenRepositoryOptions } from "@lifeboat/shared/repo";
 import type { Command } from "commander";
 import { readPassword } from "./password.js";
 

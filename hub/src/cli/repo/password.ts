@@ -1,7 +1,7 @@
 // Repository passwords come from a file or the environment, never from a flag: a flag's value is
 // visible to every user of the machine in the process list and lands in shell history.
 import { readOptionFile } from "../arguments.js";
-import { LifeboatError } from "@lifeboat/shared";
+import { LifeboatError } from "@lifeboat/shared/repo";
 
 export const PASSWORD_ENV = "LIFEBOAT_REPO_PASSWORD";
 export const NEW_PASSWORD_ENV = "LIFEBOAT_REPO_NEW_PASSWORD";

@@ -1,6 +1,6 @@
 // `repo stats`: what the repository holds, from the index loaded at open and the record names.
 // No pack is read, so this is cheap on any size of repository.
-import { listBackups, listSnapshots, type ContentKind, type Repository } from "@lifeboat/shared";
+import { listBackups, listSnapshots, type ContentKind, type Repository } from "@lifeboat/shared/repo";
 import { renderFields } from "../output.js";
 import { formatBytes } from "./units.js";
 

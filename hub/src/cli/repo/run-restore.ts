@@ -1,7 +1,7 @@
 // `repo restore-snapshot ID DIR`: recreate a snapshot's tree in a directory.
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { LifeboatError, restoreTree, type Repository, type RestoreStats, type SnapshotRecord } from "@lifeboat/shared";
+import { LifeboatError, restoreTree, type Repository, type RestoreStats, type SnapshotRecord } from "@lifeboat/shared/repo";
 import type { Progress } from "./progress.js";
 import { findSnapshot } from "./snapshot-records.js";
 

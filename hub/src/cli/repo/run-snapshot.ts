@@ -9,7 +9,7 @@ import {
   type Repository,
   type SnapshotRecord,
   type SnapshotTreeStats,
-} from "@lifeboat/shared";
+} from "@lifeboat/shared/repo";
 import type { Progress } from "./progress.js";
 import { findSnapshot, latestOfPath } from "./snapshot-records.js";
 import { formatBytes } from "./units.js";

@@ -1,6 +1,6 @@
 // How snapshot records and the results of snapshot and restore runs are shown.
 import type { JsonValue } from "@bufbuild/protobuf";
-import type { SnapshotRecord } from "@lifeboat/shared";
+import type { SnapshotRecord } from "@lifeboat/shared/repo";
 import type { Column } from "../output.js";
 import type { RestoreResult } from "./run-restore.js";
 import type { SnapshotResult } from "./run-snapshot.js";

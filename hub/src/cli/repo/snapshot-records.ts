@@ -1,6 +1,6 @@
 // Finding snapshot records: by id, by "latest", and the parent a new snapshot of a path builds on.
 // Records are small encrypted blobs under snapshots/; nothing here reads a pack.
-import { LifeboatError, getSnapshot, listSnapshots, type Repository, type SnapshotRecord } from "@lifeboat/shared";
+import { LifeboatError, getSnapshot, listSnapshots, type Repository, type SnapshotRecord } from "@lifeboat/shared/repo";
 
 /** Every snapshot record, oldest first (by time, then id). */
 export async function loadSnapshots(repo: Repository): Promise<SnapshotRecord[]> {

@@ -57,9 +57,12 @@ class Batch<T> {
   }
 }
 
+const INLINE_OPEN_BYTES = 64 * 1024;
+
 export class CodecPool {
   readonly #workers: WorkerPool | undefined;
-  readonly #inline: Codec | undefined;
+  /** Opens small blobs (listings, small files) here: a round trip to a worker costs more. */
+  readonly #inline: Codec;
   readonly #maxBytes: number;
   readonly #maxCount: number;
   #seal = new Batch<SealedBlob>();
@@ -70,7 +73,7 @@ export class CodecPool {
     this.#maxBytes = options.maxBatchBytes ?? 1024 * 1024;
     this.#maxCount = options.maxBatchCount ?? 2048;
     this.#workers = options.workers;
-    if (!options.workers) this.#inline = createCodec(options.keys, { compressionLevel: options.compressionLevel });
+    this.#inline = createCodec(options.keys, { compressionLevel: options.compressionLevel });
   }
 
   seal(id: Uint8Array, data: Uint8Array): Promise<SealedBlob> {
@@ -82,10 +85,17 @@ export class CodecPool {
 
   /** Rejects with CORRUPT (reason in the message) when the blob does not open or verify. */
   open(id: Uint8Array, sealed: Uint8Array, compressed: boolean): Promise<Uint8Array> {
+    if (sealed.length <= INLINE_OPEN_BYTES || !this.#workers) return this.#openInline(id, sealed, compressed);
     return new Promise((resolve, reject) => {
       this.#open.add(id, sealed, compressed ? 1 : 0, { resolve, reject });
       this.#schedule(this.#open);
     });
+  }
+
+  async #openInline(id: Uint8Array, sealed: Uint8Array, compressed: boolean): Promise<Uint8Array> {
+    const { data, failures } = openBatch(this.#inline, sealed, Uint32Array.of(sealed.length), id, Uint8Array.of(compressed ? 1 : 0));
+    if (failures.length > 0) throw new LifeboatError("CORRUPT", failures[0]![1]);
+    return data;
   }
 
   #schedule(batch: Batch<SealedBlob> | Batch<Uint8Array>): void {
@@ -131,7 +141,7 @@ export class CodecPool {
       });
     };
     const packed = batch.pack();
-    if (this.#inline) {
+    if (!this.#workers) {
       try {
         const result =
           op === "seal"

@@ -75,6 +75,8 @@ export async function collectGarbage(repo: Repository, options: GcOptions = {}):
     await spareLateWork(repo, records, doomed);
 
     report.indexBlobsCompacted = await compactIndex(repo, doomed);
+    // This repository may go on writing: it must not deduplicate against what is about to go.
+    content.index.dropPacks(doomed);
     for (const pack of doomed) {
       await storage.delete(packBlobName(pack));
       report.bytesFreed += stored.get(pack)?.size ?? 0;

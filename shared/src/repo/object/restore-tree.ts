@@ -119,7 +119,12 @@ class RestoreWalk {
       const readAhead = Math.max(1, this.options.readAhead ?? 4);
       const fetches: Promise<Uint8Array>[] = [];
       const fetch = (k: number) => {
-        if (k < ids.length) fetches[k] = this.options.content.getContent(ids[k]!);
+        if (k >= ids.length) return;
+        const fetched = this.options.content.getContent(ids[k]!);
+        // Marked handled now: a read-ahead may fail while an earlier chunk is awaited, and an
+        // unhandled rejection would end the process. Awaiting it below still throws.
+        fetched.catch(() => undefined);
+        fetches[k] = fetched;
       };
       for (let k = 0; k < readAhead; k++) fetch(k);
       let offset = 0;

@@ -1,12 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  paginateListObjectsV2,
-  type GetObjectCommandOutput,
-} from "@aws-sdk/client-s3";
+import type { GetObjectCommandOutput, S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { LifeboatError } from "../../errors/index.js";
 import { blobNotFound, rangeBeyondEnd, validateBlobName, validateBlobPrefix, validateRange } from "./blob-name.js";
 import type { BlobInfo, BlobStorage, PutOptions } from "./blob-storage.js";
@@ -52,7 +44,8 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export class S3Storage implements BlobStorage {
   readonly description: string;
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  private loaded: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> | undefined;
   private readonly bucket: string;
   private readonly prefix: string;
 
@@ -69,7 +62,7 @@ export class S3Storage implements BlobStorage {
     this.bucket = options.bucket;
     this.description = `s3://${this.bucket}/${this.prefix}`;
     validateBlobPrefix(this.prefix, this.description);
-    this.client = new S3Client({
+    this.config = {
       endpoint: options.endpoint,
       region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
       forcePathStyle: options.forcePathStyle,
@@ -85,7 +78,13 @@ export class S3Storage implements BlobStorage {
         throwOnRequestTimeout: true,
         connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       },
-    });
+    };
+  }
+
+  // The SDK takes a third of a second to load; commands that never touch S3 must not pay for it.
+  private async sdk(): Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: S3Client }> {
+    this.loaded ??= import("@aws-sdk/client-s3").then((sdk) => ({ sdk, client: new sdk.S3Client(this.config) }));
+    return this.loaded;
   }
 
   async put(name: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
@@ -94,7 +93,8 @@ export class S3Storage implements BlobStorage {
       ? { ObjectLockMode: "COMPLIANCE" as const, ObjectLockRetainUntilDate: options.retainUntil }
       : {};
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(name), Body: data, ...lock }));
+      const { sdk, client } = await this.sdk();
+      await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: this.key(name), Body: data, ...lock }));
     } catch (err) {
       throw s3Error(err, "put", name, this.description);
     }
@@ -103,7 +103,8 @@ export class S3Storage implements BlobStorage {
   async get(name: string): Promise<Uint8Array> {
     validateBlobName(name, this.description);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+      const { sdk, client } = await this.sdk();
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
       return await bodyOf(out);
     } catch (err) {
       throw s3Error(err, "get", name, this.description);
@@ -122,7 +123,8 @@ export class S3Storage implements BlobStorage {
     }
     try {
       const range = `bytes=${offset}-${offset + length - 1}`;
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name), Range: range }));
+      const { sdk, client } = await this.sdk();
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.key(name), Range: range }));
       let bytes = await bodyOf(out);
       // A server that ignores Range answers 200 with the whole object.
       if (out.ContentRange === undefined && bytes.length > length) bytes = bytes.subarray(offset, offset + length);
@@ -136,7 +138,8 @@ export class S3Storage implements BlobStorage {
   async head(name: string): Promise<BlobInfo | undefined> {
     validateBlobName(name, this.description);
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+      const { sdk, client } = await this.sdk();
+      const out = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
       return { name, size: out.ContentLength ?? 0, modified: out.LastModified ?? new Date(0) };
     } catch (err) {
       const mapped = s3Error(err, "head", name, this.description);
@@ -147,8 +150,9 @@ export class S3Storage implements BlobStorage {
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     validateBlobPrefix(prefix, this.description);
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.key(prefix) });
     try {
+      const { sdk, client } = await this.sdk();
+      const pages = sdk.paginateListObjectsV2({ client }, { Bucket: this.bucket, Prefix: this.key(prefix) });
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
           if (object.Key === undefined || !object.Key.startsWith(this.prefix)) continue;
@@ -163,7 +167,8 @@ export class S3Storage implements BlobStorage {
   async delete(name: string): Promise<void> {
     validateBlobName(name, this.description);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+      const { sdk, client } = await this.sdk();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
     } catch (err) {
       const mapped = s3Error(err, "delete", name, this.description);
       if (mapped.code !== "NOT_FOUND") throw mapped;
@@ -171,7 +176,7 @@ export class S3Storage implements BlobStorage {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.loaded) (await this.loaded).client.destroy();
   }
 
   private key(name: string): string {

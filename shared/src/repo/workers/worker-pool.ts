@@ -27,10 +27,22 @@ export class WorkerPool {
   #seq = 0;
   #closed = false;
 
-  /** Starts `size` workers running repo-worker with `workerData` (keys, options). */
+  readonly #size: number;
+  readonly #workerData: Record<string, unknown>;
+
+  /**
+   * A pool of `size` workers running repo-worker with `workerData` (keys, options), started at the
+   * first request: a run that finds nothing to do (an unchanged tree) never pays for them.
+   */
   constructor(size: number, workerData: Record<string, unknown>) {
+    this.#size = size;
+    this.#workerData = workerData;
+  }
+
+  #start(): void {
     const entry = new URL(`./repo-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-    for (let i = 0; i < size; i++) {
+    const workerData = this.#workerData;
+    for (let i = 0; i < this.#size; i++) {
       const worker = entry.pathname.endsWith(".ts")
         ? new Worker(TS_BOOT, { eval: true, workerData: { ...workerData, __entry: entry.href } })
         : new Worker(entry, { workerData });
@@ -54,11 +66,12 @@ export class WorkerPool {
   }
 
   get size(): number {
-    return this.#lanes.length;
+    return this.#size;
   }
 
   /** The lane with the fewest requests outstanding. */
   leastBusy(): number {
+    if (this.#lanes.length === 0) return 0;
     let best = 0;
     for (let i = 1; i < this.#lanes.length; i++) if (this.#lanes[i]!.outstanding.size < this.#lanes[best]!.outstanding.size) best = i;
     return best;
@@ -66,6 +79,7 @@ export class WorkerPool {
 
   request<T>(lane: number, message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.#closed) return Promise.reject(new LifeboatError("INTERNAL", "the repository's worker threads are stopped"));
+    if (this.#lanes.length === 0) this.#start();
     const target = this.#lanes[lane]!;
     const seq = ++this.#seq;
     return new Promise<T>((resolve, reject) => {
