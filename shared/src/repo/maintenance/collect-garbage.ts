@@ -3,7 +3,7 @@
 // packs it will delete in a gc lock, then sweeps only if every live writer lease has seen that
 // lock (such writers avoid those packs); writers that started earlier are waited for or the sweep
 // is deferred. Records committed meanwhile are marked again before anything is deleted.
-import { ContentStore, PACKS_PREFIX, decodeIndexBlob, packBlobName, packIdFromBlobName, writeIndexBlob, type PackEntries, type PackId } from "../content/index.js";
+import { ContentStore, PACKS_PREFIX, decodeIndexBlob, packBlobName, packIdFromBlobName, writeIndexBlob, type PackEntries, type PackId, type PackLocation } from "../content/index.js";
 import { GC_PREFIX, WRITER_PREFIX, describeSelf, listLiveLocks, newLockName, putLock, readLock, DEFAULT_LEASE_TIMING, type WriterLease } from "../locks/index.js";
 import type { Repository } from "../repository.js";
 import type { BlobInfo } from "../storage/index.js";
@@ -52,6 +52,7 @@ export async function collectGarbage(repo: Repository, options: GcOptions = {}):
   const doomed = new Set<PackId>([...plan.dead, ...plan.repack.keys()]);
   // Live contents of mostly-dead packs go to new packs first, through a store blind to the doomed ones.
   const repacker = await ContentStore.open(storage, repo.unlocked.keys, { excludePacks: doomed });
+  let moved: PackLocation[] = [];
   try {
     let done = 0;
     for (const [, ids] of plan.repack) {
@@ -60,6 +61,7 @@ export async function collectGarbage(repo: Repository, options: GcOptions = {}):
       options.progress?.("repack", done, plan.repack.size);
     }
     await repacker.flush();
+    moved = [...repacker.index.entries()].filter((entry) => !content.index.hasPack(entry.pack));
   } finally {
     await repacker.abort();
   }
@@ -75,8 +77,10 @@ export async function collectGarbage(repo: Repository, options: GcOptions = {}):
     await spareLateWork(repo, records, doomed);
 
     report.indexBlobsCompacted = await compactIndex(repo, doomed);
-    // This repository may go on writing: it must not deduplicate against what is about to go.
+    // This repository may go on reading and writing: it must forget what is about to go, and
+    // find what was moved where it now is.
     content.index.dropPacks(doomed);
+    for (const entry of moved) content.index.add(entry.pack, entry);
     for (const pack of doomed) {
       await storage.delete(packBlobName(pack));
       report.bytesFreed += stored.get(pack)?.size ?? 0;
