@@ -144,8 +144,14 @@ export function openBatch(codec, input, lengths, ids, flags) {
     plains.push(plain);
     total += plain.length;
   }
-  const out = Buffer.allocUnsafeSlow(total);
   const plainLengths = new Uint32Array(lengths.length);
+  // One blob that owns its whole memory goes back as it is, without another copy.
+  const only = plains.length === 1 ? plains[0] : undefined;
+  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength && only.byteLength > 0) {
+    plainLengths[0] = only.length;
+    return { data: only, lengths: plainLengths, failures };
+  }
+  const out = Buffer.allocUnsafeSlow(total);
   let pos = 0;
   for (let i = 0; i < plains.length; i++) {
     plainLengths[i] = plains[i].copy(out, pos);

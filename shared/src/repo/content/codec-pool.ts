@@ -43,7 +43,8 @@ class Batch<T> {
 
   /** One buffer each for data, lengths, ids and flags, ready to transfer. */
   pack(): { data: Uint8Array<ArrayBuffer>; lengths: Uint32Array<ArrayBuffer>; ids: Uint8Array<ArrayBuffer>; flags: Uint8Array<ArrayBuffer> } {
-    const data = new Uint8Array(this.bytes);
+    // allocUnsafeSlow: not zero-filled (every byte is written below), and not from the shared pool (it is transferred).
+    const data = new Uint8Array(Buffer.allocUnsafeSlow(this.bytes).buffer, 0, this.bytes) as Uint8Array<ArrayBuffer>;
     const lengths = new Uint32Array(this.parts.length);
     const ids = new Uint8Array(this.parts.length * ID_BYTES);
     let at = 0;

@@ -21,13 +21,13 @@ export interface ContentKeys {
 export interface ContentStoreOptions {
   /** Threads that compress and encrypt; default: one per core. 0 runs inline. */
   workers?: number;
-  /** Bytes per pack before it is closed; default 8 MiB. */
+  /** Bytes per pack before it is closed; default 4 MiB. */
   packSize?: number;
   /** Packs uploading at once; default 2. */
   maxUploads?: number;
-  /** Whole packs kept in memory for reads; default 4. */
+  /** Whole packs kept in memory for reads; default 3. */
   cachedPacks?: number;
-  /** Plaintext bytes accepted but not yet sealed before putContent waits; default 32 MiB. */
+  /** Plaintext bytes accepted but not yet sealed before putContent waits; default 8 MiB. */
   maxSealingBytes?: number;
   compressionLevel?: number;
   /** Stored packs per index blob, so an interrupted writer leaves most of its work indexed; default 32. */
@@ -81,11 +81,11 @@ export class ContentStore {
     const codecOptions = { compressionLevel: options.compressionLevel };
     this.#workers = threads > 0 ? new WorkerPool(threads, { keys: { contentIdKey: keys.contentIdKey, encryptionKey: keys.encryptionKey }, options: codecOptions }) : undefined;
     this.#pool = new CodecPool({ keys, workers: this.#workers, ...codecOptions });
-    this.#reader = new PackReader(storage, options.cachedPacks ?? 4);
-    this.#maxSealingBytes = options.maxSealingBytes ?? 32 * 1024 * 1024;
+    this.#reader = new PackReader(storage, options.cachedPacks ?? 3);
+    this.#maxSealingBytes = options.maxSealingBytes ?? 8 * 1024 * 1024;
     this.#packsPerIndex = options.packsPerIndex ?? 32;
     this.#writer = new PackWriter(storage, keys.encryptionKey, {
-      packSize: options.packSize ?? 8 * 1024 * 1024,
+      packSize: options.packSize ?? 4 * 1024 * 1024,
       maxUploads: options.maxUploads ?? 2,
       onStored: (pack, entries) => this.#indexPack(pack, entries),
     });
@@ -203,6 +203,16 @@ export class ContentStore {
         cause: err,
       });
     }
+  }
+
+  /** A blob as stored (sealed), for layers that open it on a worker themselves. */
+  async sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean }> {
+    await this.#sealing.get(id);
+    const pending = this.#writer.pending(id);
+    if (pending) return { sealed: pending.sealed, compressed: pending.entry.compressed };
+    const location = this.#index.get(id);
+    if (!location) throw new LifeboatError("NOT_FOUND", `content ${id} is not in the repository's index`, { field: "content", value: id });
+    return { sealed: await this.#reader.read(location), compressed: location.compressed };
   }
 
   /** Waits until everything accepted is sealed, packed, stored and indexed. */

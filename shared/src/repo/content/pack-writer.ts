@@ -16,10 +16,14 @@ export interface PackWriterOptions {
 
 interface OpenPack {
   id: PackId;
-  parts: Uint8Array[];
+  /** Sealed blobs are copied in as they arrive, so the batches they came in can be freed. */
+  buffer: Buffer;
   entries: IndexEntry[];
   bytes: number;
 }
+
+// Room after a full pack's blobs for its header, so the trailer goes in place rather than by copying the pack.
+const TRAILER_ROOM = 256 * 1024;
 
 export interface PendingBlob {
   entry: IndexEntry;
@@ -49,12 +53,23 @@ export class PackWriter {
 
   async add(id: ContentId, kind: ContentKind, sealed: Uint8Array, compressed: boolean, rawLength: number): Promise<void> {
     this.#throwIfFailed();
+    // A blob that would overflow the pack starts the next one: packs stay within their size.
+    if (this.#open.bytes > 0 && this.#open.bytes + sealed.length > this.#options.packSize) this.#upload(this.#takeOpen());
     const pack = this.#open;
+    if (pack.bytes + sealed.length > pack.buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(pack.bytes + sealed.length, this.#options.packSize + TRAILER_ROOM));
+      pack.buffer.copy(grown, 0, 0, pack.bytes);
+      pack.buffer = grown;
+      for (const { id: held } of pack.entries) {
+        const pending = this.#pending.get(held)!;
+        pending.sealed = grown.subarray(pending.entry.offset, pending.entry.offset + pending.entry.length);
+      }
+    }
+    pack.buffer.set(sealed, pack.bytes);
     const entry: IndexEntry = { id, kind, compressed, offset: pack.bytes, length: sealed.length, rawLength };
-    pack.parts.push(sealed);
     pack.entries.push(entry);
+    this.#pending.set(id, { entry, sealed: pack.buffer.subarray(pack.bytes, pack.bytes + sealed.length) });
     pack.bytes += sealed.length;
-    this.#pending.set(id, { entry, sealed });
     if (pack.bytes >= this.#options.packSize) this.#upload(this.#takeOpen());
     // Every writer waits while uploads are saturated, not just the one that closed a pack:
     // that is what holds back putContent and so bounds memory.
@@ -76,7 +91,14 @@ export class PackWriter {
   }
 
   #upload(pack: OpenPack): void {
-    const body = Buffer.concat([...pack.parts, encodePackTrailer(pack.id, pack.entries, this.#key)]);
+    const trailer = encodePackTrailer(pack.id, pack.entries, this.#key);
+    let body: Buffer;
+    if (pack.bytes + trailer.length <= pack.buffer.length) {
+      trailer.copy(pack.buffer, pack.bytes);
+      body = pack.buffer.subarray(0, pack.bytes + trailer.length);
+    } else {
+      body = Buffer.concat([pack.buffer.subarray(0, pack.bytes), trailer]);
+    }
     const upload = this.#storage
       .put(packBlobName(pack.id), body)
       .then(() => {
@@ -95,6 +117,7 @@ export class PackWriter {
   }
 
   #newPack(): OpenPack {
-    return { id: newPackId(), parts: [], entries: [], bytes: 0 };
+    // The buffer is allocated by the first blob: a store that only reads never holds one.
+    return { id: newPackId(), buffer: Buffer.alloc(0), entries: [], bytes: 0 };
   }
 }

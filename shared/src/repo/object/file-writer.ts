@@ -26,7 +26,7 @@ export interface FileContent {
   size: number;
 }
 
-export const defaultReadBufferSize = 4 * 1024 * 1024;
+export const defaultReadBufferSize = 1024 * 1024;
 
 /** Reads `path` in buffer-sized reads, chunks it and stores each chunk as "data" content. */
 export async function writeFileContent(path: string, content: ContentWriter, options: WriteFileOptions = {}): Promise<FileContent> {

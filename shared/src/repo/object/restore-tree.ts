@@ -1,4 +1,3 @@
-import { closeSync, fchmodSync, fchownSync, ftruncateSync, futimesSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { chmod, lchown, lstat, lutimes, mkdir, open, symlink, unlink, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { LifeboatError } from "../../errors/index.js";
@@ -6,6 +5,8 @@ import type { ContentId, ContentReader } from "./content-access.js";
 import { smallFileSize } from "./file-writer.js";
 import { errnoOf, fileError } from "./fs-errors.js";
 import { Semaphore, forEachLimited } from "./in-flight.js";
+import { ignorePermission, needsChown, writeSmallFileSync } from "./small-file-sync.js";
+import { SmallFileWriter, type SealedContentSource } from "./small-file-writer.js";
 import { decodeTreeListing, type TreeEntry } from "./tree-listing.js";
 
 export interface RestoreStats {
@@ -25,7 +26,7 @@ export interface RestoreOptions {
   progress?: (stats: Readonly<RestoreStats>) => void;
   /** Files written at once across the whole tree. Default 8. */
   concurrency?: number;
-  /** Chunks fetched ahead per file. Default 4; memory is about concurrency × this × max chunk. */
+  /** Chunks fetched ahead per file. Default 2; memory is about concurrency × this × max chunk. */
   readAhead?: number;
   signal?: AbortSignal;
 }
@@ -44,29 +45,35 @@ export async function restoreTree(tree: ContentId, target: string, options: Rest
   return walk.stats;
 }
 
-const isRoot = process.getuid?.() === 0;
-/** chown is needed only as root, and only when the owner differs from the one a new file gets. */
-const needsChown = (entry: TreeEntry) => isRoot && (entry.uid !== process.getuid?.() || entry.gid !== process.getgid?.());
+const SMALL_FILES_IN_FLIGHT = 256;
 
 class RestoreWalk {
   readonly stats: RestoreStats = { files: 0, dirs: 0, symlinks: 0, skipped: 0, bytes: 0, writtenBytes: 0 };
   private readonly concurrency: number;
   private readonly slots: Semaphore;
   private zeros = new Uint8Array(0);
+  /** With worker threads, small files are decrypted and written there, in batches. */
+  private readonly smallFiles: SmallFileWriter | undefined;
 
   constructor(private readonly options: RestoreOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.slots = new Semaphore(this.concurrency);
+    const source = options.content as Partial<SealedContentSource>;
+    if (source.workers && source.sealedContent) this.smallFiles = new SmallFileWriter(source.workers, source as SealedContentSource);
   }
 
   async directory(tree: ContentId, path: string): Promise<void> {
     this.options.signal?.throwIfAborted();
     const { entries } = decodeTreeListing(await this.options.content.getContent(tree));
-    const leaves = entries.filter((e) => e.type !== "dir");
     const dirs = entries.filter((e) => e.type === "dir");
-    const writeLeaves = forEachLimited(leaves.length, this.concurrency, (i) =>
-      this.slots.run(() => this.leaf(leaves[i]!, join(path, leaves[i]!.name))),
-    );
+    // Small files going to the workers are many and cheap: enough of them in flight fills a batch.
+    const batched = (e: TreeEntry) => this.smallFiles !== undefined && e.type === "file" && e.size <= smallFileSize && e.content!.length === 1;
+    const small = entries.filter(batched);
+    const leaves = entries.filter((e) => e.type !== "dir" && !batched(e));
+    const writeLeaves = Promise.all([
+      forEachLimited(small.length, SMALL_FILES_IN_FLIGHT, (i) => this.leaf(small[i]!, join(path, small[i]!.name))),
+      forEachLimited(leaves.length, this.concurrency, (i) => this.slots.run(() => this.leaf(leaves[i]!, join(path, leaves[i]!.name)))),
+    ]);
     const walkDirs = (async () => {
       for (const entry of dirs) {
         const child = join(path, entry.name);
@@ -116,7 +123,7 @@ class RestoreWalk {
     }
     try {
       const ids = entry.content!;
-      const readAhead = Math.max(1, this.options.readAhead ?? 4);
+      const readAhead = Math.max(1, this.options.readAhead ?? 2);
       const fetches: Promise<Uint8Array>[] = [];
       const fetch = (k: number) => {
         if (k >= ids.length) return;
@@ -171,6 +178,11 @@ class RestoreWalk {
    */
   private async smallFile(entry: TreeEntry, path: string): Promise<void> {
     const ids = entry.content!;
+    if (this.smallFiles && ids.length === 1) {
+      const target = { path, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: nsToSeconds(entry.mtimeNs) };
+      this.stats.writtenBytes += await this.smallFiles.write(ids[0]!, target);
+      return;
+    }
     const data = ids.length === 0 ? new Uint8Array(0) : await this.options.content.getContent(ids[0]!);
     if (data.length !== entry.size) {
       throw new LifeboatError("CORRUPT", `file "${path}": its chunks hold ${data.length} bytes, its listing says ${entry.size}`, {
@@ -178,26 +190,7 @@ class RestoreWalk {
       });
     }
     try {
-      const fd = createFileSync(path);
-      try {
-        if (this.isZero(data)) {
-          if (data.length > 0) ftruncateSync(fd, data.length);
-        } else {
-          for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, done);
-          this.stats.writtenBytes += data.length;
-        }
-        if (needsChown(entry)) {
-          try {
-            fchownSync(fd, entry.uid, entry.gid);
-          } catch (error) {
-            ignorePermission(error);
-          }
-        }
-        fchmodSync(fd, entry.mode);
-        futimesSync(fd, nsToSeconds(entry.mtimeNs), nsToSeconds(entry.mtimeNs));
-      } finally {
-        closeSync(fd);
-      }
+      this.stats.writtenBytes += writeSmallFileSync(path, data, { mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: nsToSeconds(entry.mtimeNs) });
     } catch (error) {
       throw fileError("write", path, error);
     }
@@ -217,24 +210,6 @@ class RestoreWalk {
 export function nsToSeconds(ns: string): number {
   const micros = BigInt(ns) / 1000n - (BigInt(ns) < 0n && BigInt(ns) % 1000n !== 0n ? 1n : 0n);
   return Number(micros / 1_000_000n) + (Number(micros % 1_000_000n) + 0.5) / 1e6;
-}
-
-/**
- * Creates `path` exclusively (O_EXCL never follows a symlink, so a restore cannot write outside its
- * target); an existing file or symlink there is replaced.
- */
-function createFileSync(path: string): number {
-  try {
-    return openSync(path, "wx", 0o600);
-  } catch (error) {
-    if (errnoOf(error) !== "EEXIST") throw error;
-    unlinkSync(path);
-    return openSync(path, "wx", 0o600);
-  }
-}
-
-function ignorePermission(error: unknown): void {
-  if (errnoOf(error) !== "EPERM") throw error;
 }
 
 async function makeDirectory(path: string): Promise<void> {

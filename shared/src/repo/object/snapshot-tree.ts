@@ -68,6 +68,8 @@ class SnapshotWalk {
   private readonly concurrency: number;
   private readonly slots: Semaphore;
   private readonly buffers: Uint8Array[] = [];
+  /** Files chunking on workers at once: each holds a batch of chunks there, so this bounds memory. */
+  private readonly workerFiles = new Semaphore(4);
   /** Files below this are one chunk, read in one synchronous call. */
   private readonly smallBelow: number;
 
@@ -181,13 +183,14 @@ class SnapshotWalk {
         throw fileError("read", path, error);
       }
     } else {
-      const buffer = this.buffers.pop() ?? new Uint8Array(defaultReadBufferSize);
+      // With worker threads, a file is read, chunked, hashed and sealed on a worker: the main thread
+      // only decides which chunks are new, so both cores work on one large file.
+      const sink = this.options.content as Partial<SealedContentSink>;
+      const onWorker = sink.workers !== undefined && sink.claim !== undefined;
+      const buffer = onWorker ? undefined : (this.buffers.pop() ?? new Uint8Array(defaultReadBufferSize));
       try {
-        // With worker threads, a file is read, chunked, hashed and sealed on a worker: the main thread
-        // only decides which chunks are new, so both cores work on one large file.
-        const sink = this.options.content as Partial<SealedContentSink>;
-        const { content, size } = sink.workers && sink.claim
-          ? await writeFileOnWorker(sink.workers, sink as SealedContentSink, path, this.options.chunker)
+        const { content, size } = onWorker
+          ? await this.workerFiles.run(() => writeFileOnWorker(sink.workers!, sink as SealedContentSink, path, this.options.chunker))
           : await writeFileContent(path, this.options.content, {
             buffer, expectedSize: entry.size, chunker: this.options.chunker, signal: this.options.signal,
           });
@@ -202,7 +205,7 @@ class SnapshotWalk {
         }
         throw fileError("read", path, error);
       } finally {
-        this.buffers.push(buffer);
+        if (buffer) this.buffers.push(buffer);
       }
     }
     this.stats.files++;

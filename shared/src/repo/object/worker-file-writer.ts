@@ -17,7 +17,7 @@ export interface SealedContentSink {
   release(id: ContentId): void;
 }
 
-const BATCH_BYTES = 2 * 1024 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 let nextJob = 0;
 
 export async function writeFileOnWorker(pool: WorkerPool, sink: SealedContentSink, path: string, chunker?: ChunkerOptions): Promise<FileContent> {

@@ -55,7 +55,9 @@ export class FilesystemStorage implements BlobStorage {
   async get(name: string): Promise<Uint8Array> {
     validateBlobName(name, this.description);
     try {
-      return new Uint8Array(await readFile(this.pathOf(name)));
+      // A view, not new Uint8Array(buffer): that would copy every pack read.
+      const data = await readFile(this.pathOf(name));
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     } catch (err) {
       throw filesystemError(err, "get", name, this.description);
     }

@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isLifeboatError } from "../../errors/index.js";
 import { createCodecHandlers } from "../content/codec-handlers.js";
 import { createChunkJobHandlers } from "../object/chunk-job-handlers.js";
+import { createSmallFileHandlers } from "../object/small-file-handlers.js";
 
 export interface HandlerResult {
   result: unknown;
@@ -13,7 +14,7 @@ export interface HandlerResult {
 export type Handler = (message: Record<string, unknown>) => HandlerResult | Promise<HandlerResult>;
 
 const codec = createCodecHandlers(workerData.keys, workerData.options);
-const handlers: Record<string, Handler> = { ...codec.handlers, ...createChunkJobHandlers(codec.codec) };
+const handlers: Record<string, Handler> = { ...codec.handlers, ...createChunkJobHandlers(codec.codec), ...createSmallFileHandlers(codec.codec) };
 
 parentPort!.on("message", async (message: { seq: number; op: string }) => {
   try {

@@ -1,0 +1,87 @@
+// Main-thread side of restoring small files on workers: gathers files with their sealed content
+// into batches and hands each batch to a worker, which writes the files (small-file-handlers.ts).
+import { LifeboatError } from "../../errors/index.js";
+import { contentIdBytes } from "../content/content-id.js";
+import type { WorkerPool } from "../workers/worker-pool.js";
+import type { ContentId } from "./content-access.js";
+import { fileError } from "./fs-errors.js";
+import type { SmallFileResult, SmallFileTarget } from "./small-file-handlers.js";
+
+/** What this writer needs of the content store, declared beside its one use. */
+export interface SealedContentSource {
+  readonly workers: WorkerPool | undefined;
+  sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean }>;
+}
+
+interface Pending {
+  target: SmallFileTarget;
+  id: ContentId;
+  sealed: Uint8Array;
+  compressed: boolean;
+  resolve(written: number): void;
+  reject(err: unknown): void;
+}
+
+const MAX_FILES = 256;
+const MAX_BYTES = 1024 * 1024;
+
+export class SmallFileWriter {
+  readonly #pool: WorkerPool;
+  readonly #source: SealedContentSource;
+  #batch: Pending[] = [];
+  #bytes = 0;
+  #scheduled = false;
+
+  constructor(pool: WorkerPool, source: SealedContentSource) {
+    this.#pool = pool;
+    this.#source = source;
+  }
+
+  /** Writes `target` from content `id` on a worker; resolves with the bytes written (0 for a hole). */
+  async write(id: ContentId, target: SmallFileTarget): Promise<number> {
+    const { sealed, compressed } = await this.#source.sealedContent(id);
+    return new Promise<number>((resolve, reject) => {
+      this.#batch.push({ target, id, sealed, compressed, resolve, reject });
+      this.#bytes += sealed.length;
+      if (this.#batch.length >= MAX_FILES || this.#bytes >= MAX_BYTES) this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.#bytes = 0;
+    const data = Buffer.allocUnsafeSlow(batch.reduce((sum, p) => sum + p.sealed.length, 0));
+    const lengths = new Uint32Array(batch.length);
+    const ids = new Uint8Array(batch.length * 32);
+    const flags = new Uint8Array(batch.length);
+    let at = 0;
+    batch.forEach((p, i) => {
+      data.set(p.sealed, at);
+      at += p.sealed.length;
+      lengths[i] = p.sealed.length;
+      ids.set(contentIdBytes(p.id), i * 32);
+      flags[i] = p.compressed ? 1 : 0;
+    });
+    const message = { op: "write-small-files", files: batch.map((p) => p.target), data, lengths, ids, flags };
+    this.#pool.request<SmallFileResult[]>(this.#pool.leastBusy(), message, [data.buffer as ArrayBuffer]).then(
+      (results) => batch.forEach((p, i) => settle(p, results[i]!)),
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
+    );
+  }
+}
+
+function settle(p: Pending, result: SmallFileResult): void {
+  if ("written" in result) p.resolve(result.written);
+  else if ("corrupt" in result) {
+    p.reject(new LifeboatError("CORRUPT", `file "${p.target.path}": content ${p.id} ${result.corrupt}`, { field: "content", value: p.id }));
+  } else {
+    p.reject(fileError("write", p.target.path, Object.assign(new Error(result.message), { code: result.errno })));
+  }
+}
