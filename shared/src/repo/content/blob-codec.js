@@ -19,7 +19,7 @@ const CIPHER_SLICE = 64 * 1024;
 
 /** Encoder state for one thread: keys and a reusable hasher. */
 export function createCodec(keys, options = {}) {
-  const level = options.compressionLevel ?? 1;
+  const level = options.compressionLevel ?? 3;
   const hasher = Blake3Hasher.newKeyed(Buffer.from(keys.contentIdKey));
   const encryptionKey = Buffer.from(keys.encryptionKey);
   return { level, hasher, encryptionKey };
