@@ -6,7 +6,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { startRedis } from "../harness/src/redis-server.js";
 import { readCpuSeconds, readMemory } from "./common/emulator-process.js";
 import { fmtInt, fmtSec } from "./common/report.js";
@@ -18,6 +17,7 @@ import { assertHubBuilt, startHubUnderTest } from "./fleet/hub-under-test.js";
 import { RedisProbe, roundTripPercentiles, sampleLatencies } from "./fleet/measure.js";
 import { assertOpenFiles } from "./fleet/open-files.js";
 import { judge, renderMarkdown, TARGET, type FleetRun } from "./fleet/report.js";
+import { failWithUsage, parseBenchArguments } from "./bench-arguments.js";
 
 // The probe agent's heartbeat interval: about 120 round trips in the default 30 s window.
 const PROBE_HEARTBEAT_MS = 250;
@@ -54,41 +54,29 @@ Target at ${fmtInt(TARGET.agents)} agents: heartbeat p99 < ${TARGET.heartbeatP99
 < ${TARGET.fanOutSeconds} s. Exits 1 when a target fails (or a run fails). Progress goes to stderr.`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${usage}\n`);
-  process.exit(2);
+  failWithUsage(message, usage);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      agents: { type: "string", default: "100,1000,5000,10000" },
-      generators: { type: "string", default: "2" },
-      "heartbeat-ms": { type: "string", default: "15000" },
-      "heartbeat-window": { type: "string", default: "30" },
-      credits: { type: "string", default: "2" },
-      "register-concurrency": { type: "string", default: "32" },
-      "connect-concurrency": { type: "string", default: "200" },
-      "create-concurrency": { type: "string", default: "64" },
-      create: { type: "string", default: "batch" },
-      "fan-out-timeout": { type: "string", default: "120" },
-      "cpu-prof": { type: "string" },
-      "hub-node-options": { type: "string", default: "" },
-      watch: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
-}
-try {
-  args = parse();
-} catch (err) {
-  fail((err as Error).message);
-}
-if (args.help) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
+const args = parseBenchArguments(
+  {
+    agents: { type: "string", default: "100,1000,5000,10000" },
+    generators: { type: "string", default: "2" },
+    "heartbeat-ms": { type: "string", default: "15000" },
+    "heartbeat-window": { type: "string", default: "30" },
+    credits: { type: "string", default: "2" },
+    "register-concurrency": { type: "string", default: "32" },
+    "connect-concurrency": { type: "string", default: "200" },
+    "create-concurrency": { type: "string", default: "64" },
+    create: { type: "string", default: "batch" },
+    "fan-out-timeout": { type: "string", default: "120" },
+    "cpu-prof": { type: "string" },
+    "hub-node-options": { type: "string", default: "" },
+    watch: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  usage,
+);
 
 function integer(name: string, text: string, min: number): number {
   const n = Number(text);

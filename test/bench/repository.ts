@@ -8,7 +8,6 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { fmtInt } from "./common/report.js";
 import { generate, mutate, removeDataset, type Dataset } from "./repository/dataset.js";
 import { createEngine, ENGINE_NAMES, type Engine, type EngineName } from "./repository/engines.js";
@@ -16,6 +15,7 @@ import { compareHashes, renderHashes } from "./repository/hash-compare.js";
 import { judge, judgeFlat, mb, PHASE_LABEL, PHASES, renderFlat, renderRun, type EngineRun, type PhaseName, type RepositoryRun } from "./repository/report.js";
 import { ensureTools } from "./repository/tools.js";
 import { digestTree, verifyRestore, type Digests } from "./repository/verify.js";
+import { failWithUsage, parseBenchArguments } from "./bench-arguments.js";
 
 const usage = `Usage: npm run bench:repo -- [options]   (= npx tsx test/bench/repository.ts [options])
 
@@ -41,38 +41,26 @@ and the order of the engines alternates from phase to phase so neither always ru
 Exits 1 when a target fails or a run fails. Progress goes to stderr.`;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${usage}\n`);
-  process.exit(2);
+  failWithUsage(message, usage);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      engines: { type: "string", default: "restic,lifeboat" },
-      scale: { type: "string", default: "1" },
-      "tiny-files": { type: "string" },
-      phases: { type: "string" },
-      change: { type: "string", default: "0.01" },
-      "flat-check": { type: "boolean", default: false },
-      seed: { type: "string", default: "1" },
-      "data-dir": { type: "string" },
-      keep: { type: "boolean", default: false },
-      "hash-compare": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }).values;
-}
-try {
-  args = parse();
-} catch (err) {
-  fail((err as Error).message);
-}
-if (args.help) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
+const args = parseBenchArguments(
+  {
+    engines: { type: "string", default: "restic,lifeboat" },
+    scale: { type: "string", default: "1" },
+    "tiny-files": { type: "string" },
+    phases: { type: "string" },
+    change: { type: "string", default: "0.01" },
+    "flat-check": { type: "boolean", default: false },
+    seed: { type: "string", default: "1" },
+    "data-dir": { type: "string" },
+    keep: { type: "boolean", default: false },
+    "hash-compare": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  usage,
+);
 
 const log = (line: string): void => void process.stderr.write(`[repository] ${line}\n`);
 
