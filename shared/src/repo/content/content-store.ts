@@ -206,13 +206,13 @@ export class ContentStore {
   }
 
   /** A blob as stored (sealed), for layers that open it on a worker themselves. */
-  async sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean }> {
+  async sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean; rawLength: number }> {
     await this.#sealing.get(id);
     const pending = this.#writer.pending(id);
-    if (pending) return { sealed: pending.sealed, compressed: pending.entry.compressed };
+    if (pending) return { sealed: pending.sealed, compressed: pending.entry.compressed, rawLength: pending.entry.rawLength };
     const location = this.#index.get(id);
     if (!location) throw new LifeboatError("NOT_FOUND", `content ${id} is not in the repository's index`, { field: "content", value: id });
-    return { sealed: await this.#reader.read(location), compressed: location.compressed };
+    return { sealed: await this.#reader.read(location), compressed: location.compressed, rawLength: location.rawLength };
   }
 
   /** Waits until everything accepted is sealed, packed, stored and indexed. */

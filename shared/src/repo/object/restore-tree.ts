@@ -122,6 +122,17 @@ class RestoreWalk {
       throw fileError("create", path, error);
     }
     try {
+      if (this.smallFiles) {
+        // With workers, chunks are decrypted and written there: the main thread only reads packs.
+        const { length, holeAtEnd } = await this.smallFiles.writeChunks(file.fd, entry.content!, Math.max(1, this.options.readAhead ?? 4));
+        if (length !== entry.size) {
+          throw new LifeboatError("CORRUPT", `file "${path}": its chunks hold ${length} bytes, its listing says ${entry.size}`, { field: "size", value: String(entry.size) });
+        }
+        if (holeAtEnd) await file.truncate(entry.size);
+        this.stats.writtenBytes += length;
+        await this.finishFile(file, entry);
+        return;
+      }
       const ids = entry.content!;
       const readAhead = Math.max(1, this.options.readAhead ?? 2);
       const fetches: Promise<Uint8Array>[] = [];
@@ -162,14 +173,18 @@ class RestoreWalk {
       }
       // Extends the file over a trailing hole.
       if (holeAtEnd) await file.truncate(entry.size);
-      if (needsChown(entry)) await file.chown(entry.uid, entry.gid).catch(ignorePermission);
-      await file.chmod(entry.mode);
-      await file.utimes(nsToSeconds(entry.mtimeNs), nsToSeconds(entry.mtimeNs));
+      await this.finishFile(file, entry);
     } catch (error) {
       throw fileError("write", path, error);
     } finally {
       await file.close();
     }
+  }
+
+  private async finishFile(file: FileHandle, entry: TreeEntry): Promise<void> {
+    if (needsChown(entry)) await file.chown(entry.uid, entry.gid).catch(ignorePermission);
+    await file.chmod(entry.mode);
+    await file.utimes(nsToSeconds(entry.mtimeNs), nsToSeconds(entry.mtimeNs));
   }
 
   /**

@@ -1,9 +1,11 @@
 // Worker side of restoring small files: decrypt, verify and write each file whole, so thousands of
 // small files are created on the worker threads in parallel instead of one by one on the main thread.
+import { writeSync } from "node:fs";
 import { openBatch, type Codec } from "../content/blob-codec.js";
 import type { Handler } from "../workers/repo-worker.js";
 import { errnoOf } from "./fs-errors.js";
-import { writeSmallFileSync, type SmallFileMeta } from "./small-file-sync.js";
+import { LifeboatError } from "../../errors/index.js";
+import { isAllZero, writeSmallFileSync, type SmallFileMeta } from "./small-file-sync.js";
 
 export interface SmallFileTarget extends SmallFileMeta {
   path: string;
@@ -13,8 +15,25 @@ export interface SmallFileTarget extends SmallFileMeta {
 /** Per file: bytes written, or why it failed (a content problem, or the errno of a filesystem one). */
 export type SmallFileResult = { written: number } | { corrupt: string } | { errno: string | undefined; message: string };
 
+/** What writing one chunk of a large file did: its length, and whether it was left as a hole. */
+export interface ChunkWriteResult {
+  length: number;
+  hole: boolean;
+}
+
 export function createSmallFileHandlers(codec: Codec): Record<string, Handler> {
   return {
+    /** Decrypts one chunk of a large file and writes it at its position in the open file `fd`. */
+    "write-chunk": (message) => {
+      const { fd, position, data, ids, flags } = message as unknown as { fd: number; position: number; data: Uint8Array; ids: Uint8Array; flags: Uint8Array };
+      const opened = openBatch(codec, data, Uint32Array.of(data.length), ids, flags);
+      if (opened.failures.length > 0) throw new LifeboatError("CORRUPT", opened.failures[0]![1]);
+      const plain = opened.data;
+      const hole = isAllZero(plain);
+      if (!hole) for (let done = 0; done < plain.length; ) done += writeSync(fd, plain, done, plain.length - done, position + done);
+      const result: ChunkWriteResult = { length: plain.length, hole };
+      return { result };
+    },
     "write-small-files": (message) => {
       const { files, data, lengths, ids, flags } = message as unknown as { files: SmallFileTarget[]; data: Uint8Array; lengths: Uint32Array; ids: Uint8Array; flags: Uint8Array };
       const opened = openBatch(codec, data, lengths, ids, flags);

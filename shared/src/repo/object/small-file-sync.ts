@@ -63,7 +63,7 @@ export function writeSmallFileSync(path: string, data: Uint8Array, meta: SmallFi
   return written;
 }
 
-function isAllZero(data: Uint8Array): boolean {
+export function isAllZero(data: Uint8Array): boolean {
   for (let i = 0; i < data.length; i++) if (data[i] !== 0) return false;
   return true;
 }

@@ -1,16 +1,16 @@
 // Main-thread side of restoring small files on workers: gathers files with their sealed content
 // into batches and hands each batch to a worker, which writes the files (small-file-handlers.ts).
-import { LifeboatError } from "../../errors/index.js";
+import { LifeboatError, isLifeboatError } from "../../errors/index.js";
 import { contentIdBytes } from "../content/content-id.js";
 import type { WorkerPool } from "../workers/worker-pool.js";
 import type { ContentId } from "./content-access.js";
 import { fileError } from "./fs-errors.js";
-import type { SmallFileResult, SmallFileTarget } from "./small-file-handlers.js";
+import type { ChunkWriteResult, SmallFileResult, SmallFileTarget } from "./small-file-handlers.js";
 
 /** What this writer needs of the content store, declared beside its one use. */
 export interface SealedContentSource {
   readonly workers: WorkerPool | undefined;
-  sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean }>;
+  sealedContent(id: ContentId): Promise<{ sealed: Uint8Array; compressed: boolean; rawLength: number }>;
 }
 
 interface Pending {
@@ -49,6 +49,38 @@ export class SmallFileWriter {
         setImmediate(() => this.#flush());
       }
     });
+  }
+
+  /**
+   * Writes the chunks `ids` of a large file into `fd` on the workers, a few at a time, each at its
+   * offset (holes are left unwritten). Returns the file's length and whether it ends in a hole.
+   */
+  async writeChunks(fd: number, ids: readonly ContentId[], inFlight: number): Promise<{ length: number; holeAtEnd: boolean }> {
+    const writes: Array<Promise<ChunkWriteResult>> = [];
+    let position = 0;
+    let settledUpTo = 0;
+    try {
+      for (const id of ids) {
+        const { sealed, compressed, rawLength } = await this.#source.sealedContent(id);
+        const data = Buffer.allocUnsafeSlow(sealed.length);
+        data.set(sealed);
+        const message = { op: "write-chunk", fd, position, data, ids: contentIdBytes(id), flags: Uint8Array.of(compressed ? 1 : 0) };
+        const write = this.#pool.request<ChunkWriteResult>(this.#pool.leastBusy(), message, [data.buffer as ArrayBuffer]).catch((err: unknown) => {
+          throw isLifeboatError(err) && err.code === "CORRUPT" ? new LifeboatError("CORRUPT", `content ${id} ${err.message}`, { field: "content", value: id, cause: err }) : err;
+        });
+        // Handled now, awaited below: a later chunk may fail while an earlier one is awaited.
+        write.catch(() => undefined);
+        writes.push(write);
+        position += rawLength;
+        if (writes.length - settledUpTo >= inFlight) await writes[settledUpTo++];
+      }
+      const results = await Promise.all(writes);
+      return { length: results.reduce((sum, r) => sum + r.length, 0), holeAtEnd: results.at(-1)?.hole ?? false };
+    } catch (err) {
+      // Writes still running must end before the caller closes the file under them.
+      await Promise.allSettled(writes);
+      throw err;
+    }
   }
 
   #flush(): void {
