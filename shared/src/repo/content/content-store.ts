@@ -25,7 +25,7 @@ export interface ContentStoreOptions {
   packSize?: number;
   /** Packs uploading at once; default 2. */
   maxUploads?: number;
-  /** Whole packs kept in memory for reads; default 3. */
+  /** Whole packs kept in memory for reads; default 6 (a restore of several large files at once reads from as many packs). */
   cachedPacks?: number;
   /** Plaintext bytes accepted but not yet sealed before putContent waits; default 8 MiB. */
   maxSealingBytes?: number;
@@ -81,7 +81,7 @@ export class ContentStore {
     const codecOptions = { compressionLevel: options.compressionLevel };
     this.#workers = threads > 0 ? new WorkerPool(threads, { keys: { contentIdKey: keys.contentIdKey, encryptionKey: keys.encryptionKey }, options: codecOptions }) : undefined;
     this.#pool = new CodecPool({ keys, workers: this.#workers, ...codecOptions });
-    this.#reader = new PackReader(storage, options.cachedPacks ?? 3);
+    this.#reader = new PackReader(storage, options.cachedPacks ?? 6);
     this.#maxSealingBytes = options.maxSealingBytes ?? 8 * 1024 * 1024;
     this.#packsPerIndex = options.packsPerIndex ?? 32;
     this.#writer = new PackWriter(storage, keys.encryptionKey, {
