@@ -1,6 +1,6 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { Option, type Command } from "commander";
-import { stringify } from "yaml";
+import { createRequire } from "node:module";
 
 export const OUTPUT_FORMATS = ["table", "json", "yaml"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -39,7 +39,8 @@ export function formatOutput(format: OutputFormat, value: JsonValue, table: () =
     case "json":
       return `${JSON.stringify(value, null, 2)}\n`;
     case "yaml":
-      return stringify(value);
+      // Loaded only for YAML output: most runs never need it, and every run pays its load time.
+      return (createRequire(import.meta.url)("yaml") as typeof import("yaml")).stringify(value);
     case "table":
       return table();
   }

@@ -59,6 +59,8 @@ class Batch<T> {
 }
 
 const INLINE_OPEN_BYTES = 64 * 1024;
+// Bytes sealed on the calling thread before the workers are started for the rest.
+const INLINE_SEAL_BYTES = 8 * 1024 * 1024;
 
 export class CodecPool {
   readonly #workers: WorkerPool | undefined;
@@ -69,6 +71,7 @@ export class CodecPool {
   #seal = new Batch<SealedBlob>();
   #open = new Batch<Uint8Array>();
   #flushScheduled = false;
+  #sealedInline = 0;
 
   constructor(options: CodecPoolOptions) {
     this.#maxBytes = options.maxBatchBytes ?? 1024 * 1024;
@@ -78,6 +81,12 @@ export class CodecPool {
   }
 
   seal(id: Uint8Array, data: Uint8Array): Promise<SealedBlob> {
+    // Small work (a backup where little changed) is sealed here: starting the workers costs more.
+    if (this.#workers && !this.#workers.started && this.#sealedInline + data.length <= INLINE_SEAL_BYTES) {
+      this.#sealedInline += data.length;
+      const { data: out, flags } = sealBatch(this.#inline, data, Uint32Array.of(data.length), id);
+      return Promise.resolve({ bytes: out, compressed: (flags[0]! & 1) === 1 });
+    }
     return new Promise((resolve, reject) => {
       this.#seal.add(id, data, 0, { resolve, reject });
       this.#schedule(this.#seal);

@@ -36,7 +36,7 @@ export function describeSelf(): { host: string; pid: number; started: string } {
 }
 
 export async function putLock(storage: BlobStorage, key: Uint8Array, name: string, value: WriterLease | GcLock): Promise<void> {
-  await storage.put(name, sealWithKey(key, Buffer.from(JSON.stringify(value)), Buffer.from(name)));
+  await storage.put(name, sealWithKey(key, Buffer.from(JSON.stringify(value)), Buffer.from(name)), { ephemeral: true });
 }
 
 export async function readLock<T extends WriterLease | GcLock>(storage: BlobStorage, key: Uint8Array, name: string): Promise<T> {

@@ -30,6 +30,8 @@ export interface SnapshotStats {
   vanished: number;
 }
 
+const INLINE_READ_BYTES = 16 * 1024 * 1024;
+
 export interface SnapshotOptions {
   content: ContentWriter & ContentReader;
   /** A previous snapshot's tree: unchanged files reuse its content ids. */
@@ -38,6 +40,8 @@ export interface SnapshotOptions {
   progress?: (stats: Readonly<SnapshotStats>) => void;
   /** Files read (and entries stat'ed) at once across the whole walk. Default 8. */
   concurrency?: number;
+  /** With worker threads: bytes read on the calling thread before files go to the workers. Default 16 MiB. */
+  inlineBytes?: number;
   signal?: AbortSignal;
   chunker?: ChunkerOptions;
 }
@@ -186,7 +190,8 @@ class SnapshotWalk {
       // With worker threads, a file is read, chunked, hashed and sealed on a worker: the main thread
       // only decides which chunks are new, so both cores work on one large file.
       const sink = this.options.content as Partial<SealedContentSink>;
-      const onWorker = sink.workers !== undefined && sink.claim !== undefined;
+      // The first few MiB are read here: a backup where little changed never starts the workers.
+      const onWorker = sink.workers !== undefined && sink.claim !== undefined && (sink.workers.started || this.stats.readBytes >= (this.options.inlineBytes ?? INLINE_READ_BYTES));
       const buffer = onWorker ? undefined : (this.buffers.pop() ?? new Uint8Array(defaultReadBufferSize));
       try {
         const { content, size } = onWorker

@@ -29,7 +29,7 @@ describe("files chunked on worker threads", () => {
     await import("node:fs/promises").then((fs) => fs.mkdir(join(dir, "src")));
     for (const [name, data] of files) await writeFile(join(dir, "src", name), data);
 
-    const { tree, stats } = await snapshotTree(join(dir, "src"), { content, chunker, concurrency: 12 });
+    const { tree, stats } = await snapshotTree(join(dir, "src"), { content, chunker, concurrency: 12, inlineBytes: 0 });
     expect(stats.chunks).toBeGreaterThan(12 * 4);
     await content.store.flush();
     await restoreTree(tree, join(dir, "out"), { content });
@@ -43,11 +43,11 @@ describe("files chunked on worker threads", () => {
     await mkdir(join(dir, "a"), { recursive: true });
     await mkdir(join(dir, "b"), { recursive: true });
     await writeFile(join(dir, "a", "x.bin"), data);
-    await snapshotTree(join(dir, "a"), { content, chunker });
+    await snapshotTree(join(dir, "a"), { content, chunker, inlineBytes: 0 });
     await content.store.flush();
     const before = content.store.stats.newBytes;
     await writeFile(join(dir, "b", "copy.bin"), data);
-    await snapshotTree(join(dir, "b"), { content, chunker });
+    await snapshotTree(join(dir, "b"), { content, chunker, inlineBytes: 0 });
     await content.store.flush();
     expect(content.store.stats.newBytes - before).toBeLessThan(5_000); // the new listing, not the 300 kB of data
   });

@@ -12,6 +12,11 @@ export interface BlobInfo {
 export interface PutOptions {
   /** Keep the blob immutable until this time (S3 Object Lock, COMPLIANCE mode); ignored where unsupported. */
   retainUntil?: Date;
+  /**
+   * The blob need not survive a crash of this machine (a lock, rewritten while its writer lives):
+   * still atomic, but without waiting for the disk.
+   */
+  ephemeral?: boolean;
 }
 
 /**

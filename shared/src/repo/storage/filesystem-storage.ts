@@ -27,7 +27,7 @@ export class FilesystemStorage implements BlobStorage {
     this.description = pathToFileURL(this.root).href;
   }
 
-  async put(name: string, data: Uint8Array, _options?: PutOptions): Promise<void> {
+  async put(name: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     validateBlobName(name, this.description);
     const path = this.pathOf(name);
     const dir = dirname(path);
@@ -37,7 +37,7 @@ export class FilesystemStorage implements BlobStorage {
       await mkdir(dir, { recursive: true });
       handle = await open(temporary, "wx");
       await handle.writeFile(data);
-      await handle.sync();
+      if (!options.ephemeral) await handle.sync();
       await handle.close();
       handle = undefined;
       await rename(temporary, path);
@@ -47,6 +47,7 @@ export class FilesystemStorage implements BlobStorage {
       throw filesystemError(err, "put", name, this.description);
     }
     // The rename is durable only once the directory entry is.
+    if (options.ephemeral) return;
     await this.syncDirectory(dir).catch((err: unknown) => {
       throw filesystemError(err, "put", name, this.description);
     });

@@ -69,6 +69,11 @@ export class WorkerPool {
     return this.#size;
   }
 
+  /** Whether the workers are running (they start at the first request). */
+  get started(): boolean {
+    return this.#lanes.length > 0;
+  }
+
   /** The lane with the fewest requests outstanding. */
   leastBusy(): number {
     if (this.#lanes.length === 0) return 0;
