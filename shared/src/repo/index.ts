@@ -40,6 +40,8 @@ export {
 export {
   checkRepository,
   collectGarbage,
+  rebuildIndex,
+  type RebuildReport,
   type CheckOptions,
   type CheckProblem,
   type CheckReport,

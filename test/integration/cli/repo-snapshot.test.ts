@@ -98,7 +98,7 @@ describe("lifeboat repo snapshot and restore-snapshot", () => {
     expect(shown.stdout).toMatch(/^snapshots:\s+\d+$/m);
   });
 
-  it("checks a sound repository with exit 0, and reports a missing pack with exit 1", async () => {
+  it("checks a sound repository with exit 0, repairs a lost index from pack headers, and reports a missing pack with exit 1", async () => {
     const sound = await cli.run(["repo", "check", "--read-data", "--subset", "50%", "-o", "json"], env);
     expect(sound.code, sound.stderr).toBe(0);
     expect(JSON.parse(sound.stdout)).toMatchObject({ problems: [] });
@@ -108,6 +108,19 @@ describe("lifeboat repo snapshot and restore-snapshot", () => {
     const badOption = await cli.run(["repo", "check", "--subset", "0%"], env);
     expect(badOption.code).toBe(2);
     expect(badOption.stderr).toMatch(/^lifeboat: --subset "0%" is invalid/);
+
+    // A lost index: check names the content it no longer finds; repair-index reads the packs' headers.
+    const indexes = await readdir(join(cli.dir, "repo", "index"));
+    for (const name of indexes) await rm(join(cli.dir, "repo", "index", name));
+    const unindexed = await cli.run(["repo", "check"], env);
+    expect(unindexed.code).toBe(1);
+    expect(unindexed.stdout).toMatch(/not in the index/);
+    const repaired = await cli.run(["repo", "repair-index", "-o", "json"], env);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(JSON.parse(repaired.stdout)).toMatchObject({ unreadable: [] });
+    expect(JSON.parse(repaired.stdout).contentsIndexed).toBeGreaterThan(0);
+    const again = await cli.run(["repo", "check", "--read-data", "-o", "json"], env);
+    expect(again.code, again.stdout).toBe(0);
 
     // Last in this file: it damages the shared repository.
     const packs = (await readdir(join(cli.dir, "repo", "packs"), { recursive: true })).filter((name) => /\/[0-9a-f]{32}$/.test(name));

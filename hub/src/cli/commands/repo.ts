@@ -1,8 +1,8 @@
-import { LifeboatError, Repository, addKey, changePassword, checkRepository, collectGarbage, listKeys, removeKey, type KeySlotInfo } from "@lifeboat/shared/repo";
+import { LifeboatError, Repository, addKey, changePassword, checkRepository, collectGarbage, listKeys, rebuildIndex, removeKey, type KeySlotInfo } from "@lifeboat/shared/repo";
 import type { Command } from "commander";
 import { parseDuration } from "../arguments.js";
 import { badOption } from "../errors.js";
-import { renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
+import { renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
 import { parseShare, renderCheck, renderGc } from "../repo/maintenance-output.js";
 import { HOST, withRepoOptions, withRepository, withStorage, type RepoOptions } from "../repo/open-repository.js";
 import { readNewPassword, readPassword } from "../repo/password.js";
@@ -90,7 +90,8 @@ export function addRepoCommands(program: Command): void {
       const subset = options.subset === undefined ? undefined : parseShare(options.subset);
       if (options.subset !== undefined && subset === undefined) throw badOption("--subset", options.subset, "expected a share such as 10% or 0.1, above 0 and at most 100%");
       const progress = startProgress();
-      const report = await withRepository(options, { write: false }, (r) =>
+      // A corrupt index blob is a finding to report, not a reason to stop before checking.
+      const report = await withRepository(options, { write: false, onCorruptIndex: () => undefined }, (r) =>
         checkRepository(r, {
           readData: options.readData === true,
           subset,
@@ -100,6 +101,30 @@ export function addRepoCommands(program: Command): void {
       writeOutput(options.output, JSON.parse(JSON.stringify(report)), () => renderCheck(report));
       if (report.problems.length > 0) {
         throw new LifeboatError("CORRUPT", `repository check found ${report.problems.length} problems`, { field: "repository" });
+      }
+    });
+
+  withOutputOption(withRepoOptions(repo.command("repair-index")))
+    .description("index packs that no index names, from the headers every pack carries (after a lost or corrupt index blob)")
+    .addHelpText("after", "\nExamples:\n  $ lifeboat repo check            # names content missing from the index\n  $ lifeboat repo repair-index\n")
+    .action(async (options: Common) => {
+      const progress = startProgress();
+      const report = await withRepository(options, { onCorruptIndex: () => undefined }, (r) =>
+        rebuildIndex(r, (done, total) => progress.update({ label: "repair-index", bytes: 0, extra: `${done}/${total} packs` })),
+      ).finally(() => progress.done());
+      writeOutput(options.output, JSON.parse(JSON.stringify(report)), () =>
+        [
+          renderFields([
+            ["packs", String(report.packs)],
+            ["packs read", String(report.packsRead)],
+            ["contents indexed", String(report.contentsIndexed)],
+            ["index blob written", report.indexBlob ?? "none"],
+          ]),
+          ...report.unreadable.map((line) => `unreadable: ${line}`),
+        ].join("\n") + "\n",
+      );
+      if (report.unreadable.length > 0) {
+        throw new LifeboatError("CORRUPT", `${report.unreadable.length} packs could not be read; run lifeboat repo check`, { field: "repository" });
       }
     });
 

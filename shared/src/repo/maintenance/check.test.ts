@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitSnapshot, makeRepository, writeTree, type RepositoryFixture } from "../../testing/repository-fixture.js";
 import { packBlobName, type ContentId } from "../content/index.js";
 import { checkRepository } from "./check.js";
+import { rebuildIndex } from "./rebuild-index.js";
 
 let fixture: RepositoryFixture;
 let snapshot: { name: string; tree: ContentId };
@@ -89,5 +90,40 @@ describe("checkRepository", () => {
     expect(report.problems).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^index blob index\/.* cannot be read/) }));
     expect(report.problems).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/not in the index/), records: [snapshot.name] }));
     expect(report.warnings.join(" ")).toMatch(/packs are in no index/);
+  });
+});
+
+describe("rebuildIndex", () => {
+  it("indexes from the pack headers what a lost index named, so the snapshot restores and checks clean again", async () => {
+    for await (const blob of fixture.storage.list("index/")) await fixture.storage.delete(blob.name);
+    const broken = await check(false);
+    expect(broken.problems.length).toBeGreaterThan(0);
+
+    const repo = await fixture.open({ write: false });
+    const report = await rebuildIndex(repo);
+    await repo.close();
+    expect(report.packsRead).toBe(report.packs);
+    expect(report.contentsIndexed).toBeGreaterThan(2);
+    expect(report.unreadable).toEqual([]);
+    expect((await check(true)).problems).toEqual([]);
+  });
+
+  it("reports a pack whose header does not open and indexes the rest", async () => {
+    for await (const blob of fixture.storage.list("index/")) await fixture.storage.delete(blob.name);
+    await truncate(join(fixture.dir, "repo", packBlobName(pack as never)), 10);
+    const repo = await fixture.open({ write: false });
+    const report = await rebuildIndex(repo);
+    await repo.close();
+    expect(report.unreadable).toEqual([expect.stringContaining(pack)]);
+    expect(report.packsRead).toBe(report.packs);
+    expect(report.contentsIndexed).toBeGreaterThan(0);
+  });
+
+  it("reads nothing when every pack is indexed", async () => {
+    const repo = await fixture.open({ write: false });
+    const report = await rebuildIndex(repo);
+    await repo.close();
+    expect(report).toMatchObject({ packsRead: 0, contentsIndexed: 0, unreadable: [] });
+    expect(report.indexBlob).toBeUndefined();
   });
 });
