@@ -11,6 +11,9 @@ import { snapshotTree, type ContentId, type SnapshotStats } from "../../../share
 import type { Repository } from "../../../shared/src/repo/repository.js";
 import { FilesystemStorage, S3Storage, type BlobStorage, type S3StorageOptions } from "../../../shared/src/repo/storage/index.js";
 import type { RunningS3Server } from "../../harness/src/s3-server.js";
+export { failure } from "../../../shared/src/testing/failure.js";
+import { seededBytes } from "../../../shared/src/testing/seeded-bytes.js";
+export { seededBytes };
 
 export const PASSWORD = "correct horse battery staple";
 export const KIB = 1024;
@@ -74,15 +77,6 @@ export async function packBytes(storage: BlobStorage): Promise<number> {
 }
 
 /** The error a call fails with; the test fails if the call succeeds. */
-export async function failure(call: Promise<unknown>): Promise<Error & { code?: string; field?: string; value?: unknown; retryable?: boolean }> {
-  try {
-    await call;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the call to fail, and it succeeded");
-}
-
 // ---- Trees described as plain data ----
 
 export type FileBody =
@@ -96,22 +90,6 @@ export type Node =
   | { type: "file"; body: FileBody; mode: number; mtime: number }
   | { type: "symlink"; target: string }
   | { type: "dir"; mode: number; mtime: number; children: Record<string, Node> };
-
-/** Deterministic bytes from a seed (xorshift32), incompressible enough that zstd stores them raw. */
-export function seededBytes(seed: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 0 || 0x9e3779b9;
-  for (let i = 0; i < size; i += 4) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-    out[i + 1] = (x >>> 8) & 255;
-    out[i + 2] = (x >>> 16) & 255;
-    out[i + 3] = (x >>> 24) & 255;
-  }
-  return out;
-}
 
 const name = fc.stringMatching(/^[a-zA-Z0-9_.-]{1,12}$/).filter((n) => n !== "." && n !== "..");
 const mode = fc.constantFrom(0o600, 0o644, 0o755);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FilesystemStorage, S3Storage, type S3StorageOptions } from "../../../shared/src/repo/storage/index.js";
 import { startS3FaultProxy, type S3FaultProxy } from "../../harness/src/s3-fault-proxy.js";
 import { startS3Server, type RunningS3Server } from "../../harness/src/s3-server.js";
+import { failure } from "../../../shared/src/testing/failure.js";
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -151,14 +152,4 @@ async function collectNames(storage: S3Storage, prefix: string): Promise<string[
   const names: string[] = [];
   for await (const blob of storage.list(prefix)) names.push(blob.name);
   return names.sort();
-}
-
-/** The error a call fails with; the test fails if it succeeds. */
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the call to fail, and it succeeded");
 }

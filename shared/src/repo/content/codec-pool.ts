@@ -41,21 +41,33 @@ class Batch<T> {
     this.bytes += data.length;
   }
 
-  /** One buffer each for data, lengths, ids and flags, ready to transfer. */
-  pack(): { data: Uint8Array<ArrayBuffer>; lengths: Uint32Array<ArrayBuffer>; ids: Uint8Array<ArrayBuffer>; flags: Uint8Array<ArrayBuffer> } {
-    // allocUnsafeSlow: not zero-filled (every byte is written below), and not from the shared pool (it is transferred).
-    const data = new Uint8Array(Buffer.allocUnsafeSlow(this.bytes).buffer, 0, this.bytes) as Uint8Array<ArrayBuffer>;
-    const lengths = new Uint32Array(this.parts.length);
-    const ids = new Uint8Array(this.parts.length * ID_BYTES);
-    let at = 0;
-    this.parts.forEach((part, i) => {
-      data.set(part, at);
-      at += part.length;
-      lengths[i] = part.length;
-      ids.set(this.ids[i]!, i * ID_BYTES);
-    });
-    return { data, lengths, ids, flags: Uint8Array.from(this.flags) };
+  pack(): PackedBatch {
+    return packBatch(this.parts, this.ids, this.flags);
   }
+}
+
+export interface PackedBatch {
+  data: Uint8Array<ArrayBuffer>;
+  lengths: Uint32Array<ArrayBuffer>;
+  ids: Uint8Array<ArrayBuffer>;
+  flags: Uint8Array<ArrayBuffer>;
+}
+
+/** Blobs with their 32-byte ids and flags as the worker protocol carries them: one buffer each, ready to transfer. */
+export function packBatch(parts: readonly Uint8Array[], ids: readonly Uint8Array[], flags: readonly number[]): PackedBatch {
+  const bytes = parts.reduce((sum, part) => sum + part.length, 0);
+  // allocUnsafeSlow: not zero-filled (every byte is written below), and not from the shared pool (it is transferred).
+  const data = new Uint8Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, bytes) as Uint8Array<ArrayBuffer>;
+  const lengths = new Uint32Array(parts.length);
+  const packedIds = new Uint8Array(parts.length * ID_BYTES);
+  let at = 0;
+  parts.forEach((part, i) => {
+    data.set(part, at);
+    at += part.length;
+    lengths[i] = part.length;
+    packedIds.set(ids[i]!, i * ID_BYTES);
+  });
+  return { data, lengths, ids: packedIds, flags: Uint8Array.from(flags) };
 }
 
 const INLINE_OPEN_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@ import type { BlobStorage } from "../storage/blob-storage.js";
 import { WorkerPool } from "../workers/worker-pool.js";
 import { CodecPool } from "./codec-pool.js";
 import { ContentHasher, contentIdBytes, type ContentId, type ContentKind } from "./content-id.js";
-import { loadIndex, writeIndexBlob, type PackEntries } from "./index-blobs.js";
+import { loadIndex, writeIndexBlob, type LoadedIndex, type PackEntries } from "./index-blobs.js";
 import type { IndexEntry } from "./index-entry.js";
 import type { PackId } from "./pack-format.js";
 import type { PackIndex, PackLocation } from "./pack-index.js";
@@ -70,12 +70,15 @@ export class ContentStore {
 
   /** Index blobs merged at open (maintenance compacts exactly these). */
   readonly loadedIndexBlobs: readonly string[];
+  /** Index blobs skipped at open as corrupt (with `onCorruptIndex`), with the reason. */
+  readonly corruptIndexBlobs: ReadonlyArray<{ name: string; message: string }>;
 
-  private constructor(storage: BlobStorage, keys: ContentKeys, index: PackIndex, loadedIndexBlobs: string[], options: ContentStoreOptions) {
-    this.loadedIndexBlobs = loadedIndexBlobs;
+  private constructor(storage: BlobStorage, keys: ContentKeys, loaded: LoadedIndex, options: ContentStoreOptions) {
+    this.loadedIndexBlobs = loaded.names;
+    this.corruptIndexBlobs = loaded.corrupt;
     this.#storage = storage;
     this.#keys = keys;
-    this.#index = index;
+    this.#index = loaded.index;
     this.#hasher = new ContentHasher(keys.contentIdKey);
     const threads = options.workers ?? availableParallelism();
     const codecOptions = { compressionLevel: options.compressionLevel };
@@ -93,8 +96,8 @@ export class ContentStore {
 
   /** Loads every index blob in the repository and returns a store ready to read and write. */
   static async open(storage: BlobStorage, keys: ContentKeys, options: ContentStoreOptions = {}): Promise<ContentStore> {
-    const { index, names } = await loadIndex(storage, keys.encryptionKey, { excludePacks: options.excludePacks, onCorrupt: options.onCorruptIndex });
-    return new ContentStore(storage, keys, index, names, options);
+    const loaded = await loadIndex(storage, keys.encryptionKey, { excludePacks: options.excludePacks, onCorrupt: options.onCorruptIndex });
+    return new ContentStore(storage, keys, loaded, options);
   }
 
   has(id: ContentId): boolean {

@@ -76,6 +76,8 @@ export interface LoadedIndex {
   index: PackIndex;
   /** Names of the index blobs merged, for compaction. */
   names: string[];
+  /** Index blobs skipped as corrupt (only with `onCorrupt`), with the reason. */
+  corrupt: Array<{ name: string; message: string }>;
 }
 
 export interface LoadIndexOptions {
@@ -89,6 +91,7 @@ export interface LoadIndexOptions {
 export async function loadIndex(storage: BlobStorage, key: Uint8Array, options: LoadIndexOptions = {}): Promise<LoadedIndex> {
   const exclude = options.excludePacks ?? new Set<string>();
   const names: string[] = [];
+  const corrupt: LoadedIndex["corrupt"] = [];
   for await (const blob of storage.list(INDEX_PREFIX)) names.push(blob.name);
   names.sort();
   const index = new PackIndex();
@@ -102,6 +105,7 @@ export async function loadIndex(storage: BlobStorage, key: Uint8Array, options: 
       } catch (err) {
         if (!options.onCorrupt || !isLifeboatError(err) || err.code !== "CORRUPT") throw err;
         options.onCorrupt(name, err);
+        corrupt.push({ name, message: err.message });
         continue;
       }
       for (const { pack, entries } of packs) {
@@ -111,5 +115,5 @@ export async function loadIndex(storage: BlobStorage, key: Uint8Array, options: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, names.length) }, worker));
-  return { index, names };
+  return { index, names, corrupt };
 }

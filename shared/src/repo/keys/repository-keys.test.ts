@@ -13,6 +13,7 @@ import {
   removeKey,
   unlockRepository,
 } from "./repository-keys.js";
+import { failure } from "../../testing/failure.js";
 
 // A small scrypt cost keeps each unlock in milliseconds; the default cost is exercised once below.
 const fast = { kdf: { N: 1024 } };
@@ -33,15 +34,6 @@ async function snapshotOf(s: BlobStorage): Promise<Map<string, string>> {
   const blobs = new Map<string, string>();
   for await (const info of s.list("")) blobs.set(info.name, Buffer.from(await s.get(info.name)).toString("hex"));
   return blobs;
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code?: string; message: string };
-  }
-  throw new Error("expected a failure");
 }
 
 describe("repository keys", () => {

@@ -106,10 +106,7 @@ export async function addKey(
 ): Promise<UnlockedRepository> {
   checkPassword(newPassword, "newPassword");
   const { master, current } = await currentConfig(storage, repository);
-  const slot = await createKeySlot(current.id, master, newPassword, options);
-  const config = { ...current, keys: [...current.keys, slot] };
-  await storage.put(REPOSITORY_CONFIG_BLOB, serializeRepositoryConfig(config));
-  return unlocked(config, master, slot.id);
+  return writeNewSlot(storage, current, master, newPassword, options);
 }
 
 /**
@@ -131,8 +128,20 @@ export async function changePassword(
       { field: "keyId", value: repository.keyId },
     );
   }
+  return writeNewSlot(storage, current, master, newPassword, options, repository.keyId);
+}
+
+/** Writes `current` plus a slot for `newPassword`, without slot `replacing`; opens it by the new slot. */
+async function writeNewSlot(
+  storage: BlobStorage,
+  current: RepositoryConfig,
+  master: Buffer,
+  newPassword: string,
+  options: NewSlotOptions,
+  replacing?: string,
+): Promise<UnlockedRepository> {
   const slot = await createKeySlot(current.id, master, newPassword, options);
-  const config = { ...current, keys: [...current.keys.filter((s) => s.id !== repository.keyId), slot] };
+  const config = { ...current, keys: [...current.keys.filter((s) => s.id !== replacing), slot] };
   await storage.put(REPOSITORY_CONFIG_BLOB, serializeRepositoryConfig(config));
   return unlocked(config, master, slot.id);
 }

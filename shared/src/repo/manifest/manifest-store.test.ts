@@ -8,6 +8,7 @@ import type { BlobStorage } from "../storage/blob-storage.js";
 import { FilesystemStorage } from "../storage/filesystem-storage.js";
 import { ManifestStore } from "./manifest-store.js";
 import { newRecordId } from "./record-names.js";
+import { failure } from "../../testing/failure.js";
 
 let dir: string;
 let storage: BlobStorage;
@@ -23,15 +24,6 @@ afterEach(async () => {
   await storage.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code?: string; message: string };
-  }
-  throw new Error("expected a failure");
-}
 
 describe("ManifestStore", () => {
   it("round-trips any JSON record", async () => {

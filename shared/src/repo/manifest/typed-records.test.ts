@@ -17,6 +17,7 @@ import {
   putBackupManifest,
   putSnapshot,
 } from "./typed-records.js";
+import { failure } from "../../testing/failure.js";
 
 let dir: string;
 let storage: BlobStorage;
@@ -31,15 +32,6 @@ afterEach(async () => {
   await storage.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string; field?: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code?: string; message: string; field?: string };
-  }
-  throw new Error("expected a failure");
-}
 
 describe("snapshot records", () => {
   it("round-trip, with and without the optional fields", async () => {

@@ -2,23 +2,12 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createChunker, type ChunkerOptions } from "./chunker.js";
+import { seededBytes } from "../../testing/seeded-bytes.js";
 
 const small: ChunkerOptions = { minSize: 2 * 1024, avgSize: 8 * 1024, maxSize: 32 * 1024 };
 const tiny: ChunkerOptions = { minSize: 64, avgSize: 256, maxSize: 1024 };
 
 /** Deterministic pseudo-random bytes (xorshift32), so golden boundaries never depend on a library. */
-function seededBytes(seed: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 function chunkAll(data: Uint8Array, options: ChunkerOptions, readSizes: number[] = [data.length]): Uint8Array[] {
   const chunker = createChunker(options);
   const chunks: Uint8Array[] = [];

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestContentStore, type TestContentStore } from "../../testing/content-store-fixture.js";
 import { restoreTree } from "./restore-tree.js";
 import { snapshotTree } from "./snapshot-tree.js";
+import { seededBytes } from "../../testing/seeded-bytes.js";
 
 const chunker = { minSize: 1024, avgSize: 4096, maxSize: 16 * 1024 };
 
@@ -14,18 +15,6 @@ type Node =
   | { kind: "dir"; mode: number; mtime: number; children: Record<string, Node> }
   | { kind: "file"; mode: number; mtime: number; body: { length: number; seed: number }; hole?: { size: number; at: number } }
   | { kind: "symlink"; target: string };
-
-function seeded(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const nameArb = fc.stringMatching(/^[a-zA-Z0-9_.\u00e9-]{1,12}$/).filter((n) => n !== "." && n !== "..");
 const mtimeArb = fc.integer({ min: 0, max: 4_000_000_000_000 }).map((us) => us / 1e6);
@@ -58,12 +47,12 @@ async function build(node: Node, path: string): Promise<void> {
     await chmod(path, node.mode);
     await utimes(path, node.mtime, node.mtime);
   } else if (node.kind === "file") {
-    await writeFile(path, seeded(node.body.length, node.body.seed));
+    await writeFile(path, seededBytes(node.body.seed, node.body.length));
     if (node.hole) {
       // Sparse: extend with a hole, then write a few bytes in the middle of it.
       await truncate(path, node.hole.size);
       const file = await open(path, "r+");
-      await file.write(seeded(100, 3), 0, 100, node.hole.at + node.body.length);
+      await file.write(seededBytes(3, 100), 0, 100, node.hole.at + node.body.length);
       await file.close();
     }
     await chmod(path, node.mode);
@@ -143,7 +132,7 @@ describe("restoreTree", () => {
     await writeFile(path, "");
     await truncate(path, 64 * 1024 * 1024);
     const file = await open(path, "r+");
-    await file.write(seeded(4096, 9), 0, 4096, 10 * 1024 * 1024);
+    await file.write(seededBytes(9, 4096), 0, 4096, 10 * 1024 * 1024);
     await file.close();
     const { tree } = await snapshotTree(source, { content: store, chunker: { minSize: 64 * 1024, avgSize: 256 * 1024, maxSize: 1024 * 1024 } });
     const stats = await restoreTree(tree, join(dir, "target"), { content: store });
@@ -158,7 +147,7 @@ describe("restoreTree", () => {
     const source = join(dir, "source");
     await mkdir(source);
     await writeFile(join(source, "small"), "new small");
-    await writeFile(join(source, "large"), seeded(200_000, 5));
+    await writeFile(join(source, "large"), seededBytes(5, 200_000));
     const { tree } = await snapshotTree(source, { content: store, chunker });
     const target = join(dir, "target");
     await mkdir(target);

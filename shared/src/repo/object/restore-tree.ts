@@ -6,7 +6,7 @@ import { smallFileSize } from "./file-writer.js";
 import { errnoOf, fileError } from "./fs-errors.js";
 import { Semaphore, forEachLimited } from "./in-flight.js";
 import { ignorePermission, needsChown, writeSmallFileSync } from "./small-file-sync.js";
-import { SmallFileWriter, type SealedContentSource } from "./small-file-writer.js";
+import { RestoreWriter, type SealedContentSource } from "./restore-writer.js";
 import { decodeTreeListing, type TreeEntry } from "./tree-listing.js";
 
 export interface RestoreStats {
@@ -52,14 +52,14 @@ class RestoreWalk {
   private readonly concurrency: number;
   private readonly slots: Semaphore;
   private zeros = new Uint8Array(0);
-  /** With worker threads, small files are decrypted and written there, in batches. */
-  private readonly smallFiles: SmallFileWriter | undefined;
+  /** With worker threads, small files and large files' chunks are decrypted and written there. */
+  private readonly workerWriter: RestoreWriter | undefined;
 
   constructor(private readonly options: RestoreOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
     this.slots = new Semaphore(this.concurrency);
     const source = options.content as Partial<SealedContentSource>;
-    if (source.workers && source.sealedContent) this.smallFiles = new SmallFileWriter(source.workers, source as SealedContentSource);
+    if (source.workers && source.sealedContent) this.workerWriter = new RestoreWriter(source.workers, source as SealedContentSource);
   }
 
   async directory(tree: ContentId, path: string): Promise<void> {
@@ -67,7 +67,7 @@ class RestoreWalk {
     const { entries } = decodeTreeListing(await this.options.content.getContent(tree));
     const dirs = entries.filter((e) => e.type === "dir");
     // Small files going to the workers are many and cheap: enough of them in flight fills a batch.
-    const batched = (e: TreeEntry) => this.smallFiles !== undefined && e.type === "file" && e.size <= smallFileSize && e.content!.length === 1;
+    const batched = (e: TreeEntry) => this.workerWriter !== undefined && e.type === "file" && e.size <= smallFileSize && e.content!.length === 1;
     const small = entries.filter(batched);
     const leaves = entries.filter((e) => e.type !== "dir" && !batched(e));
     const writeLeaves = Promise.all([
@@ -122,9 +122,9 @@ class RestoreWalk {
       throw fileError("create", path, error);
     }
     try {
-      if (this.smallFiles) {
+      if (this.workerWriter) {
         // With workers, chunks are decrypted and written there: the main thread only reads packs.
-        const { length, holeAtEnd } = await this.smallFiles.writeChunks(file.fd, entry.content!, Math.max(1, this.options.readAhead ?? 4));
+        const { length, holeAtEnd } = await this.workerWriter.writeChunks(file.fd, entry.content!, Math.max(1, this.options.readAhead ?? 4));
         if (length !== entry.size) {
           throw new LifeboatError("CORRUPT", `file "${path}": its chunks hold ${length} bytes, its listing says ${entry.size}`, { field: "size", value: String(entry.size) });
         }
@@ -193,9 +193,9 @@ class RestoreWalk {
    */
   private async smallFile(entry: TreeEntry, path: string): Promise<void> {
     const ids = entry.content!;
-    if (this.smallFiles && ids.length === 1) {
+    if (this.workerWriter && ids.length === 1) {
       const target = { path, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: nsToSeconds(entry.mtimeNs) };
-      this.stats.writtenBytes += await this.smallFiles.write(ids[0]!, target);
+      this.stats.writtenBytes += await this.workerWriter.write(ids[0]!, target);
       return;
     }
     const data = ids.length === 0 ? new Uint8Array(0) : await this.options.content.getContent(ids[0]!);

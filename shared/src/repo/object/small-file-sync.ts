@@ -1,6 +1,6 @@
 // Writing one small file whole, with synchronous calls: for thousands of small files a chain of
 // asynchronous calls per file costs several times more than the work. Used on the main thread and
-// on worker threads alike (see small-file-handlers.ts).
+// on worker threads alike (see restore-handlers.ts).
 import { closeSync, fchmodSync, fchownSync, ftruncateSync, futimesSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { errnoOf } from "./fs-errors.js";
 

@@ -2,18 +2,13 @@ import { fileURLToPath } from "node:url";
 import { LifeboatError } from "../../errors/index.js";
 import type { BlobStorage } from "./blob-storage.js";
 import { FilesystemStorage } from "./filesystem-storage.js";
-import { S3Storage, type S3Credentials, type S3StorageOptions } from "./s3-storage.js";
+import { S3Storage, type S3StorageOptions } from "./s3-storage.js";
 
-/** What a URL cannot say: credentials and retry tuning. */
-export interface OpenStorageOptions {
-  /** S3 only; without them the SDK's default chain applies (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, role). */
-  credentials?: S3Credentials;
-  maxAttempts?: number;
-  retryMode?: "standard" | "adaptive";
-  idleTimeoutMs?: number;
-  requestTimeoutMs?: number;
-  connectionTimeoutMs?: number;
-}
+/** What a URL cannot say: S3 credentials and retry tuning (see S3StorageOptions). */
+export type OpenStorageOptions = Pick<
+  S3StorageOptions,
+  "credentials" | "maxAttempts" | "retryMode" | "idleTimeoutMs" | "requestTimeoutMs" | "connectionTimeoutMs"
+>;
 
 const S3_PARAMETERS = new Set(["endpoint", "region", "pathStyle"]);
 // Query parameters whose values may be secrets: never echoed, and never accepted.

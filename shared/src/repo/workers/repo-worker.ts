@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isLifeboatError } from "../../errors/index.js";
 import { createCodecHandlers } from "../content/codec-handlers.js";
 import { createChunkJobHandlers } from "../object/chunk-job-handlers.js";
-import { createSmallFileHandlers } from "../object/small-file-handlers.js";
+import { createRestoreHandlers } from "../object/restore-handlers.js";
 
 export interface HandlerResult {
   result: unknown;
@@ -14,7 +14,7 @@ export interface HandlerResult {
 export type Handler = (message: Record<string, unknown>) => HandlerResult | Promise<HandlerResult>;
 
 const codec = createCodecHandlers(workerData.keys, workerData.options);
-const handlers: Record<string, Handler> = { ...codec.handlers, ...createChunkJobHandlers(codec.codec), ...createSmallFileHandlers(codec.codec) };
+const handlers: Record<string, Handler> = { ...codec.handlers, ...createChunkJobHandlers(codec.codec), ...createRestoreHandlers(codec.codec) };
 
 parentPort!.on("message", async (message: { seq: number; op: string }) => {
   try {

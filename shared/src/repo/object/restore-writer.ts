@@ -1,11 +1,12 @@
-// Main-thread side of restoring small files on workers: gathers files with their sealed content
-// into batches and hands each batch to a worker, which writes the files (small-file-handlers.ts).
+// Main-thread side of restoring on the workers (restore-handlers.ts does the writing): small files
+// go in batches with their sealed content; a large file's chunks go one by one, a few in flight.
 import { LifeboatError, isLifeboatError } from "../../errors/index.js";
+import { packBatch } from "../content/codec-pool.js";
 import { contentIdBytes } from "../content/content-id.js";
 import type { WorkerPool } from "../workers/worker-pool.js";
 import type { ContentId } from "./content-access.js";
 import { fileError } from "./fs-errors.js";
-import type { ChunkWriteResult, SmallFileResult, SmallFileTarget } from "./small-file-handlers.js";
+import type { ChunkWriteResult, SmallFileResult, SmallFileTarget } from "./restore-handlers.js";
 
 /** What this writer needs of the content store, declared beside its one use. */
 export interface SealedContentSource {
@@ -25,7 +26,7 @@ interface Pending {
 const MAX_FILES = 256;
 const MAX_BYTES = 1024 * 1024;
 
-export class SmallFileWriter {
+export class RestoreWriter {
   readonly #pool: WorkerPool;
   readonly #source: SealedContentSource;
   #batch: Pending[] = [];
@@ -89,20 +90,13 @@ export class SmallFileWriter {
     if (batch.length === 0) return;
     this.#batch = [];
     this.#bytes = 0;
-    const data = Buffer.allocUnsafeSlow(batch.reduce((sum, p) => sum + p.sealed.length, 0));
-    const lengths = new Uint32Array(batch.length);
-    const ids = new Uint8Array(batch.length * 32);
-    const flags = new Uint8Array(batch.length);
-    let at = 0;
-    batch.forEach((p, i) => {
-      data.set(p.sealed, at);
-      at += p.sealed.length;
-      lengths[i] = p.sealed.length;
-      ids.set(contentIdBytes(p.id), i * 32);
-      flags[i] = p.compressed ? 1 : 0;
-    });
-    const message = { op: "write-small-files", files: batch.map((p) => p.target), data, lengths, ids, flags };
-    this.#pool.request<SmallFileResult[]>(this.#pool.leastBusy(), message, [data.buffer as ArrayBuffer]).then(
+    const packed = packBatch(
+      batch.map((p) => p.sealed),
+      batch.map((p) => contentIdBytes(p.id)),
+      batch.map((p) => (p.compressed ? 1 : 0)),
+    );
+    const message = { op: "write-small-files", files: batch.map((p) => p.target), ...packed };
+    this.#pool.request<SmallFileResult[]>(this.#pool.leastBusy(), message, [packed.data.buffer]).then(
       (results) => batch.forEach((p, i) => settle(p, results[i]!)),
       (err: unknown) => batch.forEach((p) => p.reject(err)),
     );

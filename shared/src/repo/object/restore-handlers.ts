@@ -1,5 +1,5 @@
-// Worker side of restoring small files: decrypt, verify and write each file whole, so thousands of
-// small files are created on the worker threads in parallel instead of one by one on the main thread.
+// Worker side of restoring: decrypt, verify and write small files whole and large files' chunks at
+// their offsets, so files are created and written on the worker threads, not the main thread.
 import { writeSync } from "node:fs";
 import { openBatch, type Codec } from "../content/blob-codec.js";
 import type { Handler } from "../workers/repo-worker.js";
@@ -21,7 +21,7 @@ export interface ChunkWriteResult {
   hole: boolean;
 }
 
-export function createSmallFileHandlers(codec: Codec): Record<string, Handler> {
+export function createRestoreHandlers(codec: Codec): Record<string, Handler> {
   return {
     /** Decrypts one chunk of a large file and writes it at its position in the open file `fd`. */
     "write-chunk": (message) => {
