@@ -86,6 +86,7 @@ export class HubConnection {
   /** Results not yet taken by a stream, by task id. */
   private readonly owedResults = new Map<string, TaskResultReport>();
   private readonly renewer: CertificateRenewer;
+  private renewalStored: Promise<void> | undefined;
   private readonly inventory: InventorySchedule;
   private readonly logger: Logger;
   private readonly addresses = new HubAddressRotation();
@@ -158,6 +159,8 @@ export class HubConnection {
   }
 
   private async runSession(signal: AbortSignal) {
+    // A renewal still being stored when the stream ended: the next stream must use its certificate.
+    await this.renewalStored;
     const identity = this.identity;
     let cluster: ClusterDescription;
     try {
@@ -251,7 +254,7 @@ export class HubConnection {
         this.logger.info({ settings: this.settings }, "configuration from the hub applied");
         return;
       case "renewedCertificate":
-        void this.acceptRenewal(message.kind.value);
+        this.renewalStored = this.acceptRenewal(message.kind.value);
         return;
       case "heartbeatAck":
         return;

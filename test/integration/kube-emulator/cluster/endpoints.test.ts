@@ -52,8 +52,13 @@ describe.each(matrix)("Endpoints against $version over $transport", ({ version, 
   const { k, kr, getJson, namespace } = session;
 
   /** What a kubelet would report: an IP and a Ready condition (True or False). */
+  // The controllers count a pod's change only when its Ready transition time moved on, at
+  // second precision: each transition here gets a later second than the pod's previous one.
+  const lastTransition = new Map<string, number>();
   const setPodStatus = async (ns: string, name: string, ip: string, ready: boolean) => {
-    const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const second = Math.max(Math.floor(Date.now() / 1000), (lastTransition.get(`${ns}/${name}`) ?? 0) + 1);
+    lastTransition.set(`${ns}/${name}`, second);
+    const at = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, "Z");
     const status = { phase: "Running", podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: at }] };
     await k(["-n", ns, "patch", "pod", name, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status })]);
   };
