@@ -30,3 +30,7 @@ export declare function sealBatch(codec: Codec, data: Uint8Array, lengths: Uint3
 export declare function openBatch(codec: Codec, data: Uint8Array, lengths: Uint32Array, ids: Uint8Array, flags: Uint8Array): OpenedBatch;
 export declare function sealParts(codec: Codec, parts: readonly Uint8Array[], ids: Uint8Array): SealedBatch;
 export declare function hashInto(codec: Codec, data: Uint8Array, out: Uint8Array, at: number): void;
+/** Opens one sealed blob into the codec's scratch memory, valid until its next open; throws the reason on failure. */
+export declare function openInScratch(codec: Codec, sealed: Uint8Array, id: Uint8Array, compressed: boolean): Buffer;
+/** The reason an open failed, worded as openBatch reports it. */
+export declare function openFailure(err: unknown): string;

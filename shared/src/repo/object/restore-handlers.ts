@@ -1,7 +1,7 @@
 // Worker side of restoring: decrypt, verify and write small files whole and large files' chunks at
 // their offsets, so files are created and written on the worker threads, not the main thread.
 import { writeSync } from "node:fs";
-import { openBatch, type Codec } from "../content/blob-codec.js";
+import { ID_BYTES, openFailure, openInScratch, type Codec } from "../content/blob-codec.js";
 import type { Handler } from "../workers/repo-worker.js";
 import { errnoOf } from "./fs-errors.js";
 import { LifeboatError } from "../../errors/index.js";
@@ -26,9 +26,12 @@ export function createRestoreHandlers(codec: Codec): Record<string, Handler> {
     /** Decrypts one chunk of a large file and writes it at its position in the open file `fd`. */
     "write-chunk": (message) => {
       const { fd, position, data, ids, flags } = message as unknown as { fd: number; position: number; data: Uint8Array; ids: Uint8Array; flags: Uint8Array };
-      const opened = openBatch(codec, data, Uint32Array.of(data.length), ids, flags);
-      if (opened.failures.length > 0) throw new LifeboatError("CORRUPT", opened.failures[0]![1]);
-      const plain = opened.data;
+      let plain: Buffer;
+      try {
+        plain = openInScratch(codec, data, ids, (flags[0]! & 1) === 1);
+      } catch (err) {
+        throw new LifeboatError("CORRUPT", openFailure(err));
+      }
       const hole = isAllZero(plain);
       if (!hole) for (let done = 0; done < plain.length; ) done += writeSync(fd, plain, done, plain.length - done, position + done);
       const result: ChunkWriteResult = { length: plain.length, hole };
@@ -36,16 +39,19 @@ export function createRestoreHandlers(codec: Codec): Record<string, Handler> {
     },
     "write-small-files": (message) => {
       const { files, data, lengths, ids, flags } = message as unknown as { files: SmallFileTarget[]; data: Uint8Array; lengths: Uint32Array; ids: Uint8Array; flags: Uint8Array };
-      const opened = openBatch(codec, data, lengths, ids, flags);
-      const failures = new Map(opened.failures);
       const results: SmallFileResult[] = [];
       let at = 0;
       files.forEach((file, i) => {
-        const plain = opened.data.subarray(at, at + opened.lengths[i]!);
-        at += opened.lengths[i]!;
-        const failure = failures.get(i);
-        if (failure !== undefined) results.push({ corrupt: failure });
-        else if (plain.length !== file.size) results.push({ corrupt: `holds ${plain.length} bytes where the listing says ${file.size}` });
+        const sealed = data.subarray(at, at + lengths[i]!);
+        at += lengths[i]!;
+        let plain: Buffer;
+        try {
+          plain = openInScratch(codec, sealed, ids.subarray(i * ID_BYTES, (i + 1) * ID_BYTES), (flags[i]! & 1) === 1);
+        } catch (err) {
+          results.push({ corrupt: openFailure(err) });
+          return;
+        }
+        if (plain.length !== file.size) results.push({ corrupt: `holds ${plain.length} bytes where the listing says ${file.size}` });
         else {
           try {
             results.push({ written: writeSmallFileSync(file.path, plain, file) });
