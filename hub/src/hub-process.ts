@@ -10,6 +10,10 @@ import { Dispatcher, EventLog, LeaseSweeper, TaskQueue } from "./queue/index.js"
 import { connectHubRedis } from "./store/index.js";
 import { loadTlsMaterial } from "./tls-material.js";
 import { TokenStore } from "./tokens/index.js";
+import { backupAssignmentPreparer, startBackups } from "./backups/index.js";
+import { clusterStoreLookup, PolicyStore } from "./policies/index.js";
+import { openRepositoryRegistry } from "./repositories/index.js";
+import { startPolicyRuntime } from "./schedules/index.js";
 
 export interface StartHubOptions {
   /** The directory `hub init` wrote (hub.yaml, keys, certificates). */
@@ -28,6 +32,10 @@ export interface StartHubOptions {
   maxMessageBytes?: number;
   /** How often the lease sweep runs (default 1 s). */
   sweepEveryMs?: number;
+  /** How often TTL expiry of backups runs (default 60 s). */
+  backupExpiryEveryMs?: number;
+  /** How often policies' retention runs (default 5 min). */
+  retentionEveryMs?: number;
   /** Default: JSON lines on stderr. */
   log?: HubLog;
 }
@@ -107,6 +115,15 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     stopping.push(() => sweeper.close());
     const events = new EventLog({ redis: redis.command, reader: () => redis.eventReader(), prefix, blockMs: 1_000 });
     stopping.push(async () => events.close());
+    // Repositories (credentials sealed under the data dir's secrets.key), then the backup catalog
+    // and its tracker, then the policies that launch backups through it.
+    const repositories = await openRepositoryRegistry({ redis: redis.command, prefix, dataDir: options.dataDir });
+    const backups = await startBackups({ redis, prefix, queue, events, clusters, directory: repositories, log, expiryEveryMs: options.backupExpiryEveryMs });
+    stopping.push(() => backups.close());
+    const policyRuntime = await startPolicyRuntime({ redis, prefix, clusters, repositories, catalog: backups.catalog, retentionEveryMs: options.retentionEveryMs, log });
+    stopping.push(() => policyRuntime.close());
+    const clusterLookup = clusterStoreLookup(clusters, redis.command);
+    const policyStore = new PolicyStore({ redis: redis.command, prefix });
     const streams = new ClusterStreams(redis.subscriber, queue.keys.clusterChannel);
     await streams.start();
     stopping.push(() => streams.stop());
@@ -118,10 +135,36 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     addService(
       server,
       AgentService,
-      createAgentService({ clusters, queue, dispatcher, ca: tls.ca, streams, hubId, settings, maxMessageBytes: config.maxMessageBytes, log }),
+      createAgentService({
+        clusters,
+        queue,
+        dispatcher,
+        ca: tls.ca,
+        streams,
+        hubId,
+        settings,
+        maxMessageBytes: config.maxMessageBytes,
+        log,
+        prepareAssignment: backupAssignmentPreparer(repositories),
+      }),
       { onUnexpectedError },
     );
-    addService(server, AdminService, createAdminService({ clusters, tokens, queue, events, log }), {
+    const admin = createAdminService({
+      clusters,
+      tokens,
+      queue,
+      events,
+      log,
+      repositories,
+      policies: policyRuntime.policies,
+      backups: {
+        catalog: backups.catalog,
+        clusters,
+        clusterIdOfName: (name) => clusterLookup.idOfName(name),
+        policyIdOf: async (idOrName) => (await policyStore.find(idOrName))?.id,
+      },
+    });
+    addService(server, AdminService, admin, {
       authorize: adminAuthorizer(config.adminCredentialSha256),
       onUnexpectedError,
     });

@@ -23,6 +23,7 @@ function executorWith(run: (context: TaskContext) => Promise<void>, leaseDuratio
         return create(InventoryResultSchema, {});
       },
     },
+    backup: { run: () => Promise.reject(new Error("the executor tests run inventory tasks only")) },
   };
   const executor = new Executor({
     kinds,

@@ -4,6 +4,7 @@ import {
   TaskResultReportSchema,
   TaskResultSchema,
   type Task,
+  type TaskResult,
   type TaskProgressReport,
   type TaskResultReport,
 } from "@lifeboat/proto";
@@ -150,7 +151,8 @@ export class Executor {
         progress: (update) => entry.reporter.update(update),
         logger,
       });
-      outcome = { case: "result", value: create(TaskResultSchema, { kind: { case: spec.case, value } }) };
+      // The kind ran for spec.case, so its result is that case's (TypeScript cannot pair the two).
+      outcome = { case: "result", value: create(TaskResultSchema, { kind: { case: spec.case, value } as TaskResult["kind"] }) };
       logger.info({ attempt: entry.attempt, ms: Date.now() - startedAt }, "task completed");
     } catch (err) {
       const error = toTaskError(err, entry.kind);

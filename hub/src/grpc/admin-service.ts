@@ -6,6 +6,9 @@ import type { HubLog } from "../log.js";
 import type { EventLog, TaskQueue } from "../queue/index.js";
 import { parseClusterId, parseTaskId, parseTokenId, type ClusterId } from "../store/index.js";
 import type { TokenStore } from "../tokens/index.js";
+import { createBackupHandlers, type AdminBackupsDeps } from "./admin-backups.js";
+import { createPolicyHandlers, type PolicyHandlerDeps } from "./admin-policies.js";
+import { createRepositoryHandlers, type RepositoryHandlerDeps } from "./admin-repositories.js";
 import { clusterStateFromWire, toWireCluster } from "./wire-cluster.js";
 import { fanOutTargets } from "./fan-out-targets.js";
 import { isEventOfCluster, toWireEvent } from "./wire-event.js";
@@ -18,6 +21,9 @@ export interface AdminServiceDeps {
   queue: TaskQueue;
   events: EventLog;
   log: HubLog;
+  repositories: RepositoryHandlerDeps["repositories"];
+  policies: PolicyHandlerDeps["policies"];
+  backups: Omit<AdminBackupsDeps, "log">;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -44,6 +50,10 @@ export function createAdminService(deps: AdminServiceDeps): ServiceImplementatio
   const { clusters, tokens, queue, events, log } = deps;
 
   return {
+    ...createRepositoryHandlers({ repositories: deps.repositories, log }),
+    ...createPolicyHandlers({ policies: deps.policies, log }),
+    ...createBackupHandlers({ ...deps.backups, log }),
+
     async createToken(request) {
       const { token, secret } = await tokens.create({
         ttlMs: request.ttl ? durationMs(request.ttl) : undefined,

@@ -1,4 +1,4 @@
-import { toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampNow, timestampMs } from "@bufbuild/protobuf/wkt";
 import {
   InventorySchema,
@@ -6,6 +6,8 @@ import {
   type AgentMessage,
   type HubMessageSchema,
   type Inventory,
+  TaskSchema,
+  type Task,
   type TaskProgressReport,
   type TaskResultReport,
 } from "@lifeboat/proto";
@@ -14,7 +16,7 @@ import { revokedCertificate, type ClusterRecord, type ClusterStore } from "../cl
 import type { AgentSettings } from "../config/index.js";
 import type { HubLog } from "../log.js";
 import type { CertificateAuthority, PeerIdentity } from "../pki/index.js";
-import type { AttachedStream, Dispatcher, TaskQueue } from "../queue/index.js";
+import type { AttachedStream, Dispatcher, TaskQueue, TaskRecord } from "../queue/index.js";
 import { parseTaskId, type ClusterId } from "../store/index.js";
 import { HUB_BUILD } from "../version.js";
 import { agentConfiguration, readHello } from "./agent-hello.js";
@@ -33,6 +35,11 @@ export interface AgentSessionDeps {
   settings: AgentSettings;
   maxMessageBytes: number;
   log: HubLog;
+  /**
+   * Completes a task just before it goes to the agent: secrets a task needs (a repository's
+   * credentials) are never stored with it in Redis, only added on the way out.
+   */
+  prepareAssignment?: (task: Task) => Promise<Task>;
 }
 
 type HubMessageInit = MessageInitShape<typeof HubMessageSchema>;
@@ -147,10 +154,26 @@ export class AgentSession {
     );
   }
 
+  /** Sends a leased task; one that cannot be completed for the agent fails at once with the reason. */
+  private async assign(record: TaskRecord): Promise<void> {
+    let task: Task = create(TaskSchema, toWireTask(record));
+    if (this.deps.prepareAssignment) {
+      try {
+        task = await this.deps.prepareAssignment(task);
+      } catch (err) {
+        const error = isLifeboatError(err) ? err : new LifeboatError("INTERNAL", `task ${record.id} could not be prepared: ${(err as Error).message}`);
+        this.deps.log.warn("a task could not be prepared for its agent and fails", { taskId: record.id, clusterId: this.clusterId, code: error.code, error: error.message });
+        await this.deps.queue.fail(record.id, this.owner(), { code: error.code, message: error.message }, { retryable: false });
+        return;
+      }
+    }
+    await this.send({ kind: { case: "assignment", value: { task } } });
+  }
+
   private async open(hello: AgentHello): Promise<void> {
     const { deps } = this;
     this.attached = deps.dispatcher.attach(this.clusterId, {
-      send: (task) => this.send({ kind: { case: "assignment", value: { task: toWireTask(task) } } }),
+      send: (task) => this.assign(task),
       cancel: (taskId, reason) => void this.send({ kind: { case: "cancel", value: { taskId, reason } } }).catch(() => undefined),
     });
     const owner = this.attached.owner;

@@ -1,6 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { ClusterChangeType, EventSchema, TaskChangeType, TokenChangeType } from "@lifeboat/proto";
+import { fromJson, type JsonValue } from "@bufbuild/protobuf";
+import { BackupChangeType, BackupSchema, ClusterChangeType, EventSchema, PolicyChangeType, PolicySchema, TaskChangeType, TokenChangeType } from "@lifeboat/proto";
 import { parseClusterFields } from "../clusters/index.js";
 import { isTaskEvent, LEASE_EXPIRED, type HubEvent, type RecordEventType, type TaskEvent, type TaskEventType } from "../queue/index.js";
 import { parseTokenFields } from "../tokens/index.js";
@@ -33,16 +34,51 @@ const tokenChangeTypes: Partial<Record<RecordEventType, TokenChangeType>> = {
   "token.revoked": TokenChangeType.REVOKED,
 };
 
-/** Whether WatchEvents with a cluster filter shows the event: that cluster's own and its tasks' changes. */
+const backupChangeTypes: Partial<Record<RecordEventType, BackupChangeType>> = {
+  "backup.created": BackupChangeType.CREATED,
+  "backup.updated": BackupChangeType.UPDATED,
+  "backup.deleted": BackupChangeType.DELETED,
+};
+
+const policyChangeTypes: Partial<Record<RecordEventType, PolicyChangeType>> = {
+  "policy.created": PolicyChangeType.CREATED,
+  "policy.updated": PolicyChangeType.UPDATED,
+  "policy.fired": PolicyChangeType.FIRED,
+  "policy.deleted": PolicyChangeType.DELETED,
+};
+
+/** Whether WatchEvents with a cluster filter shows the event: that cluster's own, its tasks' and its backups' changes. */
 export function isEventOfCluster(event: HubEvent, clusterId: string): boolean {
   if (isTaskEvent(event)) return event.clusterId === clusterId;
-  return event.type.startsWith("cluster.") && event.clusterId === clusterId;
+  return (event.type.startsWith("cluster.") || event.type.startsWith("backup.")) && event.clusterId === clusterId;
 }
+
+/** The fields appendRecord takes for a backup change: the backup as proto JSON text. */
+export function backupEventFields(backup: JsonValue): Record<string, string> {
+  return { backup: JSON.stringify(backup) };
+}
+
+/** The fields appendRecord takes for a policy change: the policy, and the backups a firing made. */
+export function policyEventFields(policy: JsonValue, backupIds: readonly string[] = []): Record<string, string> {
+  return { policy: JSON.stringify(policy), backupIds: JSON.stringify(backupIds) };
+}
+
+const parseOptions = { ignoreUnknownFields: true } as const;
 
 /** An event of the log as the wire Event. */
 export function toWireEvent(event: HubEvent): MessageInitShape<typeof EventSchema> {
   const base = { id: event.id, time: timestampFromMs(event.at) };
   if (isTaskEvent(event)) return { ...base, change: { case: "task", value: { type: taskChangeType(event), task: taskOfEvent(event) } } };
+  const backupType = backupChangeTypes[event.type];
+  if (backupType !== undefined) {
+    const backup = fromJson(BackupSchema, JSON.parse(event.fields.backup ?? "{}") as JsonValue, parseOptions);
+    return { ...base, change: { case: "backup", value: { type: backupType, backup } } };
+  }
+  const policyType = policyChangeTypes[event.type];
+  if (policyType !== undefined) {
+    const policy = fromJson(PolicySchema, JSON.parse(event.fields.policy ?? "{}") as JsonValue, parseOptions);
+    return { ...base, change: { case: "policy", value: { type: policyType, policy, backupIds: JSON.parse(event.fields.backupIds ?? "[]") as string[] } } };
+  }
   const clusterType = clusterChangeTypes[event.type];
   if (clusterType !== undefined) {
     return { ...base, change: { case: "cluster", value: { type: clusterType, cluster: toWireCluster(parseClusterFields(event.fields)) } } };

@@ -1,9 +1,10 @@
 import { create } from "@bufbuild/protobuf";
-import { ClusterChangeType, ClusterState, TaskChangeType, TaskSpecSchema, TaskState, TokenChangeType } from "@lifeboat/proto";
+import { toJson } from "@bufbuild/protobuf";
+import { BackupChangeType, BackupPhase, BackupSchema, ClusterChangeType, ClusterState, PolicyChangeType, PolicySchema, TaskChangeType, TaskSpecSchema, TaskState, TokenChangeType } from "@lifeboat/proto";
 import { describe, expect, it } from "vitest";
 import type { ClusterId, TaskId } from "../store/index.js";
 import type { TaskEvent, TaskRecord } from "../queue/index.js";
-import { toWireEvent, isEventOfCluster } from "./wire-event.js";
+import { backupEventFields, isEventOfCluster, policyEventFields, toWireEvent } from "./wire-event.js";
 import { specToPayload, toWireTask } from "./wire-task.js";
 
 const taskEvent = (over: Partial<TaskEvent>): TaskEvent => ({
@@ -65,10 +66,22 @@ describe("wire events", () => {
     expect(token.change).toMatchObject({ case: "token", value: { type: TokenChangeType.USED, token: { id: "tok-1", clusterId: "c1" } } });
   });
 
-  it("filters by cluster: its own and its tasks' changes, never tokens", () => {
+  it("turns backup and policy records into their changes", () => {
+    const backup = create(BackupSchema, { id: "b1", clusterId: "c1", clusterName: "edge", phase: BackupPhase.IN_PROGRESS, progress: { stage: "serialize", itemsDone: 5n, itemsTotal: 9n } });
+    const event = toWireEvent({ id: "4-0", type: "backup.updated", clusterId: "c1" as ClusterId, backupId: "b1", at: 5, fields: backupEventFields(toJson(BackupSchema, backup)) });
+    expect(event.change).toMatchObject({ case: "backup", value: { type: BackupChangeType.UPDATED, backup: { id: "b1", phase: BackupPhase.IN_PROGRESS, progress: { itemsDone: 5n } } } });
+    const policy = create(PolicySchema, { id: "p1", name: "nightly", schedule: "0 2 * * *" });
+    const fired = toWireEvent({ id: "5-0", type: "policy.fired", policyId: "p1", at: 5, fields: policyEventFields(toJson(PolicySchema, policy), ["b1", "b2"]) });
+    expect(fired.change).toMatchObject({ case: "policy", value: { type: PolicyChangeType.FIRED, policy: { name: "nightly" }, backupIds: ["b1", "b2"] } });
+  });
+
+  it("filters by cluster: its own, its tasks' and its backups' changes, never tokens or policies", () => {
     expect(isEventOfCluster(taskEvent({}), "c1")).toBe(true);
     expect(isEventOfCluster(taskEvent({}), "c2")).toBe(false);
     expect(isEventOfCluster({ id: "1", type: "token.used", clusterId: "c1" as ClusterId, at: 1, fields: {} }, "c1")).toBe(false);
+    expect(isEventOfCluster({ id: "1", type: "backup.created", clusterId: "c1" as ClusterId, at: 1, fields: {} }, "c1")).toBe(true);
+    expect(isEventOfCluster({ id: "1", type: "backup.created", clusterId: "c2" as ClusterId, at: 1, fields: {} }, "c1")).toBe(false);
+    expect(isEventOfCluster({ id: "1", type: "policy.fired", at: 1, fields: {} }, "c1")).toBe(false);
   });
 });
 

@@ -18,13 +18,21 @@ export const RECORD_EVENT_TYPES = [
   "token.created",
   "token.used",
   "token.revoked",
+  "backup.created",
+  "backup.updated",
+  "backup.deleted",
+  "policy.created",
+  "policy.updated",
+  "policy.fired",
+  "policy.deleted",
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 
 /**
- * One cluster or token change, in the same stream as task events. `fields` is the record after
- * the change (before it, for a deletion) as its hash holds it; parse it with the cluster or token
- * record parser.
+ * One cluster, token, backup or policy change, in the same stream as task events. `fields` is the
+ * record after the change (before it, for a deletion): for clusters and tokens as their hashes
+ * hold them (parse with the cluster or token record parser); for backups and policies,
+ * appendRecord's fields (the record as proto JSON text).
  */
 export interface RecordEvent {
   id: string;
@@ -32,9 +40,18 @@ export interface RecordEvent {
   /** The cluster changed (or, for token.used, registered). */
   clusterId?: ClusterId;
   tokenId?: string;
-  /** ms since epoch (Redis clock). */
+  backupId?: string;
+  policyId?: string;
+  /** ms since epoch (Redis clock; the hub's clock for appendRecord's events). */
   at: number;
   fields: Record<string, string>;
+}
+
+/** Which records a change appended with appendRecord is about. */
+export interface RecordEventIds {
+  clusterId?: string;
+  backupId?: string;
+  policyId?: string;
 }
 
 /** Every kind of event in the log. */
@@ -75,6 +92,8 @@ export interface EventLogOptions {
   blockMs?: number;
   /** A follower further behind than this many events is ended with UNAVAILABLE (default 10,000). */
   maxBuffered?: number;
+  /** Approximate length the stream is trimmed to by appendRecord, as the task scripts do (default 100,000). */
+  maxLen?: number;
 }
 
 export interface FollowOptions {
@@ -143,6 +162,10 @@ export function parseHubEventEntry(id: string, flat: readonly string[]): HubEven
   if (clusterId !== undefined) event.clusterId = clusterId as ClusterId;
   const tokenId = f.get("tokenId");
   if (tokenId !== undefined) event.tokenId = tokenId;
+  const backupId = f.get("backupId");
+  if (backupId !== undefined) event.backupId = backupId;
+  const policyId = f.get("policyId");
+  if (policyId !== undefined) event.policyId = policyId;
   return event;
 }
 
@@ -175,6 +198,7 @@ export class EventLog {
   private readonly key: string;
   private readonly blockMs: number;
   private readonly maxBuffered: number;
+  private readonly maxLen: string;
   private readonly followers = new Set<Follower>();
   /** Resolves once the running reader knows where it starts; undefined when no reader runs. */
   private readerReady: Promise<void> | undefined;
@@ -186,6 +210,17 @@ export class EventLog {
     this.key = taskKeys(options.prefix ?? DEFAULT_KEY_PREFIX).events;
     this.blockMs = options.blockMs ?? 5_000;
     this.maxBuffered = options.maxBuffered ?? 10_000;
+    this.maxLen = String(options.maxLen ?? 100_000);
+  }
+
+  /**
+   * Appends a backup or policy change. Unlike task, cluster and token changes (appended by the
+   * script that makes them), these follow their change: a crash between the two loses the event,
+   * never the change, and watchers re-list after a gap as they do after trimming.
+   */
+  async appendRecord(type: RecordEventType, fields: Record<string, string>, ids: RecordEventIds): Promise<void> {
+    const extra = Object.entries(ids).flatMap(([key, value]) => (value === undefined ? [] : [key, value]));
+    await this.redis.xadd(this.key, "MAXLEN", "~", this.maxLen, "*", "type", type, "at", String(Date.now()), "record", JSON.stringify(fields), ...extra);
   }
 
   /** Up to `count` task events strictly after `afterId` ("0" for the oldest kept), oldest first. */

@@ -97,6 +97,23 @@ const adminImplementation: ServiceImplementation<ServiceMethods<typeof AdminServ
     return {};
   },
   cancelTask: notInThisTest,
+  addRepository: notInThisTest,
+  listRepositories: notInThisTest,
+  getRepository: notInThisTest,
+  checkRepository: notInThisTest,
+  deleteRepository: notInThisTest,
+  syncRepository: notInThisTest,
+  createPolicy: notInThisTest,
+  listPolicies: notInThisTest,
+  getPolicy: notInThisTest,
+  setPolicyPaused: notInThisTest,
+  runPolicy: notInThisTest,
+  deletePolicy: notInThisTest,
+  createBackup: notInThisTest,
+  listBackups: notInThisTest,
+  getBackup: notInThisTest,
+  getBackupLogs: notInThisTest,
+  deleteBackup: notInThisTest,
   async *watchEvents(request, context) {
     if (request.afterEventId === "forever") {
       const stopped = deferred<AbortSignal>();

@@ -2,6 +2,7 @@
 // below keep their own index.ts; this file only chooses what leaves the repo folder.
 export { LifeboatError, isLifeboatError, type ErrorCode } from "../errors/index.js";
 export { Repository, type OpenRepositoryOptions } from "./repository.js";
+export { openAccessStorage, openRepositoryWithAccess } from "./repository-access.js";
 export { openStorage, redactUrl, type BlobInfo, type BlobStorage, type OpenStorageOptions } from "./storage/index.js";
 export {
   DEFAULT_SCRYPT_COST,
@@ -20,6 +21,9 @@ export {
   getSnapshot,
   listSnapshots,
   newRecordId,
+  backupRecordName,
+  isRecordId,
+  type BackupPart,
   putSnapshot,
   getBackupManifest,
   listBackups,

@@ -89,8 +89,8 @@ describe("an agent connected to the hub", () => {
     expect(report.attempt).toBe(1);
     expect(report.outcome.case).toBe("result");
     const result = report.outcome.value as Extract<TaskResultReport["outcome"], { case: "result" }>["value"];
-    expect(result.kind.case).toBe("inventory");
-    const inventory = result.kind.value!.inventory!;
+    if (result.kind.case !== "inventory") throw new Error(`expected an inventory result, got ${result.kind.case}`);
+    const inventory = result.kind.value.inventory!;
     expect(inventory.namespaces.map((n) => n.name)).toEqual(expect.arrayContaining(["default", "kube-system", "inventory-me"]));
     expect(inventory.apiResources.find((r) => r.group === "apps" && r.resource === "deployments")).toMatchObject({
       kind: "Deployment",

@@ -1,4 +1,4 @@
-import { ClusterChangeTypeSchema, ClusterStateSchema, EventSchema, RegistrationTokenStateSchema, TaskChangeTypeSchema, TaskStateSchema, TokenChangeTypeSchema, type Event } from "@lifeboat/proto";
+import { BackupChangeTypeSchema, BackupPhaseSchema, ClusterChangeTypeSchema, ClusterStateSchema, PolicyChangeTypeSchema, EventSchema, RegistrationTokenStateSchema, TaskChangeTypeSchema, TaskStateSchema, TokenChangeTypeSchema, type Event } from "@lifeboat/proto";
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
@@ -10,7 +10,7 @@ import { taskKind } from "./task.js";
 /** `lifeboat events`: follows the hub's event stream until interrupted. */
 export function addEventsCommand(program: Command): void {
   withOutputOption(withAdminConnectionOptions(program.command("events")))
-    .description("follow cluster, task and token changes as they happen, until Ctrl-C")
+    .description("follow cluster, task, token, backup and policy changes as they happen, until Ctrl-C")
     .option("--from <event id>", "resume after this event id (the events after it come first)")
     .option("--cluster <id>", "only this cluster's changes and its tasks'")
     .addHelpText(
@@ -65,6 +65,15 @@ function describeChange(event: Event): string[] {
     case "token": {
       const t = change.value.token;
       return ["token", enumName(TokenChangeTypeSchema, change.value.type), t?.id ?? "", t ? enumName(RegistrationTokenStateSchema, t.state) : ""];
+    }
+    case "backup": {
+      const b = change.value.backup;
+      return ["backup", enumName(BackupChangeTypeSchema, change.value.type), b ? `${b.id} of ${b.clusterName || b.clusterId}` : "", b ? enumName(BackupPhaseSchema, b.phase) : ""];
+    }
+    case "policy": {
+      const p = change.value.policy;
+      const made = change.value.backupIds.length > 0 ? ` (${change.value.backupIds.length} backups)` : "";
+      return ["policy", enumName(PolicyChangeTypeSchema, change.value.type), `${p?.name ?? ""}${made}`, p?.paused ? "paused" : ""];
     }
     default:
       return ["unknown"];

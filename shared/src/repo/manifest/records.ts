@@ -28,7 +28,11 @@ export interface BackupItem {
   resource: string;
   namespace: string;
   name: string;
+  /** The JSON of the item in `version` (the cluster's preferred version of its resource). */
   content: ContentId;
+  kind?: string;
+  /** Every version the cluster served the item in, preferred first, each with its JSON's content. */
+  versions?: Array<{ version: string; content: ContentId }>;
 }
 
 /**
@@ -49,6 +53,15 @@ export interface BackupManifest {
   volumeSnapshots: unknown[];
   /** Other content the backup keeps alive (e.g. volume snapshot trees). */
   roots: ContentId[];
+  /** The catalog's view, so a hub can rebuild its catalog from the repository alone. */
+  clusterName?: string;
+  clusterFingerprint?: string;
+  policyId?: string;
+  labels?: Record<string, string>;
+  /** When TTL expiry deletes the backup (ISO time). */
+  expires?: string;
+  /** The BackupSummary as proto JSON; kept opaque here. */
+  summary?: unknown;
 }
 
 export function checkSnapshotRecord(value: unknown, check: RecordChecker): SnapshotRecord {
@@ -83,12 +96,27 @@ export function checkBackupManifest(value: unknown, check: RecordChecker): Backu
     items: check.array(r.items, "items").map((item, i) => checkItem(item, `items[${i}]`, check)),
     volumeSnapshots: check.array(r.volumeSnapshots, "volumeSnapshots"),
     roots: check.array(r.roots, "roots").map((id, i) => check.contentId(id, `roots[${i}]`)),
+    ...optionalCatalogFields(r, check),
   };
+}
+
+function optionalCatalogFields(r: Record<string, unknown>, check: RecordChecker): Partial<BackupManifest> {
+  const fields: Partial<BackupManifest> = {};
+  if (r.clusterName !== undefined) fields.clusterName = check.string(r.clusterName, "clusterName");
+  if (r.clusterFingerprint !== undefined) fields.clusterFingerprint = check.string(r.clusterFingerprint, "clusterFingerprint", { empty: true });
+  if (r.policyId !== undefined) fields.policyId = check.string(r.policyId, "policyId", { empty: true });
+  if (r.labels !== undefined) {
+    const labels = check.object(r.labels, "labels");
+    fields.labels = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, check.string(v, `labels.${k}`, { empty: true })]));
+  }
+  if (r.expires !== undefined) fields.expires = check.time(r.expires, "expires");
+  if (r.summary !== undefined) fields.summary = r.summary;
+  return fields;
 }
 
 function checkItem(value: unknown, at: string, check: RecordChecker): BackupItem {
   const item = check.object(value, at);
-  return {
+  const checked: BackupItem = {
     group: check.string(item.group, `${at}.group`, { empty: true }),
     version: check.string(item.version, `${at}.version`),
     resource: check.string(item.resource, `${at}.resource`),
@@ -96,4 +124,12 @@ function checkItem(value: unknown, at: string, check: RecordChecker): BackupItem
     name: check.string(item.name, `${at}.name`),
     content: check.contentId(item.content, `${at}.content`),
   };
+  if (item.kind !== undefined) checked.kind = check.string(item.kind, `${at}.kind`);
+  if (item.versions !== undefined) {
+    checked.versions = check.array(item.versions, `${at}.versions`).map((v, i) => {
+      const entry = check.object(v, `${at}.versions[${i}]`);
+      return { version: check.string(entry.version, `${at}.versions[${i}].version`), content: check.contentId(entry.content, `${at}.versions[${i}].content`) };
+    });
+  }
+  return checked;
 }

@@ -16,7 +16,8 @@ export function referencedRoots(name: string, record: unknown): ContentId[] {
   if (name.startsWith("snapshots/")) return [checkSnapshotRecord(record, check).tree];
   if (name.startsWith("backups/") && name.endsWith("/manifest")) {
     const manifest = checkBackupManifest(record, check);
-    return [...new Set([...manifest.items.map((item) => item.content), ...manifest.roots])];
+    const contents = manifest.items.flatMap((item) => [item.content, ...(item.versions ?? []).map((v) => v.content)]);
+    return [...new Set([...contents, ...manifest.roots])];
   }
   return [];
 }

@@ -63,6 +63,20 @@ describe("EventLog: every task state change as an event", () => {
     await expect(hub.events.read("not-an-id")).rejects.toMatchObject({ code: "INVALID_ARGUMENT", field: "afterId" });
   });
 
+  it("appends backup and policy changes to the same stream, in order with task events, with the ids they are about", async () => {
+    const task = await hub.queue.enqueue(c1, "backup", {});
+    await hub.events.appendRecord("backup.created", { backup: '{"id":"b1"}' }, { clusterId: c1, backupId: "b1" });
+    await hub.events.appendRecord("policy.fired", { policy: '{"id":"p1"}', backupIds: '["b1"]' }, { policyId: "p1" });
+    await hub.queue.cancel(task.id, "not needed");
+    const all = await hub.events.readAll("0", 100);
+    expect(all.map((e) => e.type)).toEqual(["queued", "backup.created", "policy.fired", "cancelled"]);
+    expect(all[1]).toMatchObject({ clusterId: c1, backupId: "b1", fields: { backup: '{"id":"b1"}' } });
+    expect(all[2]).toMatchObject({ policyId: "p1", fields: { backupIds: '["b1"]' } });
+    expect((all[2] as { clusterId?: string }).clusterId).toBeUndefined();
+    // Task-only readers skip them.
+    expect((await hub.events.read("0", 100)).map((e) => e.type)).toEqual(["queued", "cancelled"]);
+  });
+
   it("follows from an id through history into live events, for several watchers over one reader connection", async () => {
     const early = await hub.queue.enqueue(c1, "backup", { n: 0 });
     const [marker] = await hub.events.read("0", 1);

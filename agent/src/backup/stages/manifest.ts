@@ -1,0 +1,83 @@
+import { toJson } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import {
+  BackupMessageSchema,
+  BackupPhaseSchema,
+  BackupSpecSchema,
+  BackupSummarySchema,
+  HookResultSchema,
+  type Backup,
+  type BackupPhase,
+  type BackupSpec,
+  type BackupSummary,
+} from "@lifeboat/proto";
+import { backupRecordName, putBackupManifest, type BackupItem, type BackupManifest, type Repository } from "@lifeboat/shared/repo";
+import type { BackupLogEntry, BackupReport } from "../backup-report.js";
+
+export interface ManifestInput {
+  backup: Backup;
+  spec: BackupSpec;
+  phase: BackupPhase;
+  summary: BackupSummary;
+  kubernetesVersion: string;
+  clusterFingerprint: string;
+  started: Date;
+  completed: Date;
+  items: BackupItem[];
+}
+
+/**
+ * The manifest of a finished backup. Spec and summary are proto JSON and the phase its enum name,
+ * so a hub can rebuild its catalog entry from the repository alone.
+ */
+export function buildManifest(input: ManifestInput): BackupManifest {
+  const { backup, summary } = input;
+  return {
+    id: backup.id,
+    cluster: backup.clusterId,
+    kubernetesVersion: input.kubernetesVersion,
+    spec: toJson(BackupSpecSchema, input.spec),
+    started: input.started.toISOString(),
+    completed: input.completed.toISOString(),
+    phase: BackupPhaseSchema.values.find((v) => v.number === input.phase)?.name ?? String(input.phase),
+    counts: {
+      items: Number(summary.items),
+      itemVersions: Number(summary.itemVersions),
+      bytes: Number(summary.bytes),
+      bytesAdded: Number(summary.bytesAdded),
+      dependenciesAdded: Number(summary.dependenciesAdded),
+      warnings: summary.warnings.length,
+      errors: summary.errors.length,
+    },
+    items: input.items,
+    volumeSnapshots: [],
+    roots: [],
+    clusterName: backup.clusterName,
+    clusterFingerprint: input.clusterFingerprint,
+    policyId: backup.policyId,
+    labels: { ...backup.labels },
+    ...(backup.expireTime ? { expires: timestampDate(backup.expireTime).toISOString() } : {}),
+    summary: toJson(BackupSummarySchema, summary),
+  };
+}
+
+/** The repository as the manifest stage uses it. */
+export type RecordRepository = Pick<Repository, "prepareCommit" | "manifests">;
+
+/**
+ * Writes the log and results records, then the manifest, last: a backup exists only once its
+ * manifest does, so a crash before it leaves no backup, and a retried attempt of the same id
+ * simply replaces its own records. Content must already be flushed (prepareCommit), and the lease
+ * is checked again just before the manifest.
+ */
+export async function writeBackupRecords(repo: RecordRepository, manifest: BackupManifest, report: BackupReport): Promise<void> {
+  await repo.manifests.put(backupRecordName(manifest.id, "log"), { entries: report.log satisfies BackupLogEntry[] });
+  await repo.manifests.put(backupRecordName(manifest.id, "results"), {
+    warnings: report.warnings.map((m) => toJson(BackupMessageSchema, m)),
+    errors: report.errors.map((m) => toJson(BackupMessageSchema, m)),
+    hooks: report.hooks.map((h) => toJson(HookResultSchema, h)),
+    droppedMessages: report.droppedMessages,
+  });
+  await repo.prepareCommit();
+  await putBackupManifest(repo.manifests, manifest);
+}

@@ -1,0 +1,15 @@
+export type { BackupCatalog, BackupFilter, LaunchRequest } from "./catalog-types.js";
+export { RedisBackupCatalog, type RedisBackupCatalogOptions } from "./backup-catalog.js";
+export { BackupStore, type StoredBackup, type BackupStoreOptions } from "./backup-store.js";
+export { BackupTracker, type BackupTrackerOptions } from "./backup-tracker.js";
+export { ExpirySweeper, type ExpirySweeperOptions, type ExpirySweep } from "./expiry-sweeper.js";
+export { backupKeys, type BackupKeys } from "./backup-keys.js";
+export { newBackupId, parseBackupId, isBackupId } from "./backup-id.js";
+export { validateBackupSpec } from "./validate-spec.js";
+export { withRepositoryCredentials, repositoryReference, backupAssignmentPreparer } from "./repository-credentials.js";
+export { BACKUP_TASK_KIND, DEFAULT_TTL_MS, type BackupClusters } from "./launch-backups.js";
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type BackupPage } from "./list-backups.js";
+export { applyTaskChange, type TaskChange } from "./track-task.js";
+export { backupFromManifest } from "./manifest-backup.js";
+export type { SyncReport } from "./sync-repository.js";
+export { startBackups, type StartBackupsOptions, type RunningBackups } from "./start-backups.js";

@@ -1,0 +1,16 @@
+// The catalog reads and removes backup records in a repository without a writer lease: deleting
+// records and reading manifests never writes content.
+import { openRepositoryWithAccess, type Repository } from "@lifeboat/shared/repo";
+import type { RepositoryDirectory } from "../repositories/directory-types.js";
+
+/** Opens repository `name` read-only, runs `use`, and closes it (and its storage) whatever happens. */
+export async function withBackupRepository<T>(directory: RepositoryDirectory, name: string, use: (repo: Repository) => Promise<T>): Promise<T> {
+  const access = await directory.access(name);
+  const repo = await openRepositoryWithAccess(access, { write: false });
+  try {
+    return await use(repo);
+  } finally {
+    await repo.close().catch(() => undefined);
+    await repo.storage.close().catch(() => undefined);
+  }
+}
