@@ -14,6 +14,7 @@ import {
   type HubConfig,
 } from "./config/index.js";
 import { CertificateAuthority, createCertificateAuthority } from "./pki/index.js";
+import { loadOrCreateSecretKey, SECRET_KEY_FILE } from "./repositories/index.js";
 
 export interface InitHubOptions {
   dataDir: string;
@@ -85,5 +86,7 @@ export async function initHub(options: InitHubOptions): Promise<InitHubResult> {
     [CONFIG_FILE, renderHubConfig(config), KEY_MODE],
   ];
   for (const [name, content, mode] of writes) await writeDataFile(dataDir, name, content, { mode });
-  return { config, adminCredential, files: writes.map(([name]) => join(dataDir, name)) };
+  // The key repository credentials are sealed under; replicas given copies of this directory share it.
+  await loadOrCreateSecretKey(dataDir);
+  return { config, adminCredential, files: [...writes.map(([name]) => join(dataDir, name)), join(dataDir, SECRET_KEY_FILE)] };
 }

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { LifeboatError } from "@lifeboat/shared";
 import { parse, stringify } from "yaml";
@@ -65,10 +65,18 @@ export async function writeDataFile(dataDir: string, name: string, content: stri
     } finally {
       await handle.close();
     }
-    if (!options.replace && (await exists(target))) {
-      throw new LifeboatError("ALREADY_EXISTS", `${target} exists already`, { field: name });
+    if (options.replace) {
+      await rename(temporary, target);
+    } else {
+      // link() fails if the target exists: two processes creating the same file cannot both win.
+      try {
+        await link(temporary, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new LifeboatError("ALREADY_EXISTS", `${target} exists already`, { field: name, cause: err });
+        throw err;
+      }
+      await unlink(temporary);
     }
-    await rename(temporary, target);
   } catch (err) {
     await unlink(temporary).catch(() => undefined);
     throw err;
