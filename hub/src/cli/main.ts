@@ -15,6 +15,9 @@ const GROUPS: Record<string, () => Promise<AddCommands>> = {
   cluster: async () => (await import("./commands/cluster.js")).addClusterCommands,
   task: async () => (await import("./commands/task.js")).addTaskCommands,
   events: async () => (await import("./commands/events.js")).addEventsCommand,
+  repository: async () => (await import("./commands/repository.js")).addRepositoryCommands,
+  policy: async () => (await import("./commands/policy.js")).addPolicyCommands,
+  backup: async () => (await import("./commands/backup.js")).addBackupCommands,
   repo: async () => (await import("./commands/repo.js")).addRepoCommands,
 };
 
@@ -45,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const group = argv[2];
     await (await createProgram(group !== undefined && group in GROUPS ? group : undefined)).parseAsync(argv);
-    return 0;
+    // A command that printed its outcome and set a failing status (task create --wait) keeps it.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     // Commander has printed its own message (usage errors) or the help; only its status is left.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;

@@ -2,7 +2,7 @@
 // and SyncRepository, on the backup catalog. createAdminService spreads these in.
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { AdminService, BackupPhase, BackupSchema, BackupSpecSchema, type Backup } from "@lifeboat/proto";
+import { AdminService, BackupPhase, BackupSchema, BackupSpecSchema, BackupSummarySchema, type Backup } from "@lifeboat/proto";
 import { LifeboatError, type ServiceImplementation, type ServiceMethods } from "@lifeboat/shared";
 import type { RedisBackupCatalog } from "../backups/index.js";
 import type { BackupFilter } from "../backups/catalog-types.js";
@@ -59,10 +59,11 @@ function required(field: string, value: string): string {
   return value;
 }
 
-/** A listed backup: lists carry no summaries (GetBackup does). */
-function withoutSummary(backup: Backup): Backup {
+/** A listed backup: its summary's totals only; GetBackup has the per-resource counts, messages and hooks. */
+function summaryTotals(backup: Backup): Backup {
   const copy = clone(BackupSchema, backup);
-  copy.summary = undefined;
+  const s = backup.summary;
+  copy.summary = s && create(BackupSummarySchema, { items: s.items, itemVersions: s.itemVersions, bytes: s.bytes, bytesAdded: s.bytesAdded, dependenciesAdded: s.dependenciesAdded });
   return copy;
 }
 
@@ -86,7 +87,7 @@ export function createBackupHandlers(deps: AdminBackupsDeps): AdminBackupHandler
         labelSelector: request.labelSelector || undefined,
       };
       const page = await catalog.list(filter, { size: request.pageSize, token: request.pageToken || undefined });
-      return { backups: page.backups.map(withoutSummary), nextPageToken: page.nextPageToken };
+      return { backups: page.backups.map(summaryTotals), nextPageToken: page.nextPageToken };
     },
 
     async getBackup(request) {

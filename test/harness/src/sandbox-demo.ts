@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The main job until backups land: two sandbox clusters posing as Kubernetes 1.16 and 1.30,
-// the sample shop applied to each with kubectl, and `kubectl get` of it from both, each
-// answered in that cluster's preferred API versions. Then the fleet: a local hub (its own
-// redis-server on a free loopback port), one agent per cluster registered with a token,
-// inventory of each, and `lifeboat cluster list` / `lifeboat task list`.
+// The main job: two sandbox clusters posing as Kubernetes 1.16 and 1.30, the sample shop applied
+// to each with kubectl (on 1.16 with a database StatefulSet and its volume, RBAC, a LoadBalancer
+// Service, an extensions/v1beta1 Ingress, a CronJob, a CRD and one custom resource), and
+// `kubectl get` of it from both. Then the fleet: a local hub (its own redis-server on a free
+// loopback port), one agent per cluster registered with a token, and their inventory. Then a
+// backup: a filesystem repository, a policy that backs up the shop on the 1.16 cluster every
+// night and keeps a week of dailies, run once now, and `lifeboat backup describe` of the result.
 import { Command } from "commander";
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -20,11 +23,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const sampleDir = join(here, "..", "sample-app");
 /** The built `lifeboat` CLI (scripts/bootstrap.sh builds it with everything else). */
 const cliMain = join(here, "..", "..", "..", "hub", "dist", "cli", "main.js");
-const kinds = "deployments,services,configmaps,secrets,ingresses,cronjobs";
+const kinds = "deployments,statefulsets,services,configmaps,secrets,ingresses,cronjobs,persistentvolumeclaims";
+const SHOP_CRD = {
+  manifest: join(sampleDir, "shop-crd-1.16.yaml"),
+  name: "promotions.shop.example.com",
+  resources: join(sampleDir, "shop-promotion-1.16.yaml"),
+};
 
 interface Target extends KubectlTarget {
   label: string;
   manifest: string;
+  /** Applied after `manifest`: a CRD, waited for until established, then its custom resources. */
+  crd?: { manifest: string; name: string; resources: string };
   /** "1.16" or "1.30": the cluster's k8s label in the fleet. */
   version: string;
 }
@@ -37,7 +47,7 @@ function cliEnv(): NodeJS.ProcessEnv {
 /** Runs `lifeboat <args>` to completion; rejects with its one-line error on a non-zero exit. */
 function lifeboat(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cliMain, ...args], { env: cliEnv(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [cliMain, ...args], { env: cliEnv(), timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`lifeboat ${args.slice(0, 2).join(" ")} failed: ${stderr.trim() || err.message}`));
       else resolve(stdout);
     });
@@ -119,6 +129,33 @@ async function startLifeboat(targets: readonly Target[], root: string, groups: P
   return { hubAddress, dataDir, admin };
 }
 
+/**
+ * A filesystem repository, a nightly policy for the shop on the 1.16 cluster (a week of
+ * dailies kept), run once now and waited for, and the resulting backup described.
+ */
+async function backUpTheShop(root: string, running: RunningFleet): Promise<void> {
+  const repository = `file://${join(root, "repository")}`;
+  const passwordFile = join(root, "repository.password");
+  await writeFile(passwordFile, `${randomBytes(18).toString("base64url")}\n`, { mode: 0o600 });
+  const show = async (title: string, args: string[]): Promise<string> => {
+    process.stdout.write(`\n== lifeboat ${title}\n`);
+    const out = await lifeboat([...args, ...running.admin]);
+    process.stdout.write(out);
+    return out;
+  };
+  process.stdout.write(`\n== lifeboat repo init ${repository}\n`);
+  process.stdout.write(await lifeboat(["repo", "init", "--repo", repository, "--password-file", passwordFile]));
+  await show("repository add shop-backups", ["repository", "add", "shop-backups", "--url", repository, "--password-file", passwordFile]);
+  await show("policy create shop-nightly", [
+    "policy", "create", "--name", "shop-nightly", "--cluster-selector", "k8s=1.16", "--repository", "shop-backups",
+    "--include-namespaces", "shop", "--schedule", "0 2 * * *", "--keep-daily", "7",
+  ]);
+  process.stderr.write("lifeboat: running the policy now and waiting for its backup\n");
+  const made = JSON.parse(await lifeboat(["policy", "run", "shop-nightly", "--wait", "-o", "json", ...running.admin])) as Array<{ id: string }>;
+  await show("backup list", ["backup", "list"]);
+  await show(`backup describe ${made[0]!.id}`, ["backup", "describe", made[0]!.id]);
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("lifeboat-demo")
@@ -138,6 +175,7 @@ async function main(): Promise<void> {
       kubeconfigPath,
       kubectlCacheDir: join(cacheRoot!, String(i)),
       manifest: join(sampleDir, i === 0 ? "shop-1.16.yaml" : "shop-1.30.yaml"),
+      ...(i === 0 ? { crd: SHOP_CRD } : {}),
       version: i === 0 ? "1.16" : "1.30",
     }));
   } else {
@@ -148,6 +186,7 @@ async function main(): Promise<void> {
       kubeconfigPath: c.kubeconfigPath,
       kubectlCacheDir: c.kubectlCacheDir,
       manifest: join(sampleDir, `shop-1.${c.persona.minor}.yaml`),
+      ...(c.persona.minor === 16 ? { crd: SHOP_CRD } : {}),
       version: `1.${c.persona.minor}`,
     }));
   }
@@ -180,6 +219,11 @@ async function main(): Promise<void> {
     for (const t of targets) {
       process.stdout.write(`\n== ${t.label}: kubectl apply -f ${t.manifest}\n`);
       process.stdout.write(await kubectlOk(t, ["apply", "-f", t.manifest]));
+      if (t.crd) {
+        process.stdout.write(await kubectlOk(t, ["apply", "-f", t.crd.manifest]));
+        await kubectlOk(t, ["wait", "--for", "condition=established", "--timeout=60s", `crd/${t.crd.name}`]);
+        process.stdout.write(await kubectlOk(t, ["apply", "-f", t.crd.resources]));
+      }
     }
     for (const t of targets) {
       process.stdout.write(`\n== ${t.label}: kubectl get ${kinds} -n shop\n`);
@@ -195,6 +239,7 @@ async function main(): Promise<void> {
     process.stdout.write(await lifeboat(["cluster", "list", ...running.admin]));
     process.stdout.write(`\n== lifeboat task list\n`);
     process.stdout.write(await lifeboat(["task", "list", ...running.admin]));
+    await backUpTheShop(root, running);
 
     if (opts.keep) {
       process.stdout.write("\nRunning until Ctrl-C. Use the CLI against this hub with:\n");

@@ -66,7 +66,7 @@ describe("AdminService backup calls", () => {
     expect(refused.backups?.[0]).toMatchObject({ phase: BackupPhase.FAILED_VALIDATION, validationErrors: [expect.stringMatching(/^spec\.repository: required/)] });
   });
 
-  it("lists by cluster name and policy name, without summaries; gets one with its summary", async () => {
+  it("lists by cluster name and policy name, with summary totals only; gets one with its whole summary", async () => {
     // Earlier tests queued east tasks; the policy's backup is the newest, so its task is leased last.
     const [made] = await hub.catalog.launch({ clusterIds: ["east"], spec, policyId: "pol-1" });
     let run: FakeAgentRun;
@@ -86,7 +86,7 @@ describe("AdminService backup calls", () => {
 
     const completed = await admin.listBackups(create(ListBackupsRequestSchema, { policy: "nightly", phase: BackupPhase.COMPLETED, createdAfter: timestampFromMs(Date.now() - 60_000), labelSelector: "app=shop" }), context);
     expect(completed.backups).toHaveLength(1);
-    expect(completed.backups![0]!.summary).toBeUndefined();
+    expect(completed.backups![0]!.summary).toMatchObject({ items: 9n, itemsPerResource: {} });
     const got = await admin.getBackup(create(GetBackupRequestSchema, { id: completed.backups![0]!.id }), context);
     expect(got.backup?.summary?.items).toBe(9n);
     await expect(admin.getBackup(create(GetBackupRequestSchema, { id: "" }), context)).rejects.toMatchObject({ code: "INVALID_ARGUMENT", field: "id" });
