@@ -122,7 +122,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     stopping.push(() => backups.close());
     const policyRuntime = await startPolicyRuntime({ redis, prefix, clusters, repositories, catalog: backups.catalog, retentionEveryMs: options.retentionEveryMs, log });
     stopping.push(() => policyRuntime.close());
-    const clusterLookup = clusterStoreLookup(clusters, redis.command);
+    const clusterLookup = clusterStoreLookup(clusters);
     const policyStore = new PolicyStore({ redis: redis.command, prefix });
     const streams = new ClusterStreams(redis.subscriber, queue.keys.clusterChannel);
     await streams.start();

@@ -1,49 +1,97 @@
+import type { ResourceRank } from "./preferred-group.js";
 import { resourceKey, type ItemRef } from "./resources.js";
+
+/** An object of the index, under the resource it is backed up as; `uid` is "" when unknown. */
+export interface IndexedItem extends ItemRef {
+  uid: string;
+}
 
 /**
  * The items a backup takes, by resource: the only state that grows with the cluster. It holds
- * names, never item JSON.
+ * names and UIDs, never item JSON.
+ *
+ * An object served by two groups (an Ingress on 1.16 in extensions and networking.k8s.io) is
+ * indexed under each resource it was found in, so serialize reads every group, but counts as
+ * one object: two entries with the same `metadata.uid` are the same object, shown under the
+ * resource `rank` prefers.
  */
+interface ResourceEntry {
+  group: string;
+  resource: string;
+  /** Each entry's UID ("" when unknown), by "namespace/name". */
+  uids: Map<string, string>;
+}
+
 export class ItemIndex {
-  readonly #byResource = new Map<string, { group: string; resource: string; names: Set<string> }>();
+  readonly #byResource = new Map<string, ResourceEntry>();
+  /** The resource each object is shown under, by UID (the entry itself, so no copy per object). */
+  readonly #preferred = new Map<string, ResourceEntry>();
   #size = 0;
 
+  constructor(private readonly rank: ResourceRank = () => 0) {}
+
+  /** How many objects: entries with the same UID count once. */
   get size(): number {
     return this.#size;
   }
 
-  /** Adds `item`; false when it was already there. */
-  add(item: ItemRef): boolean {
+  /**
+   * Adds `item` (with its object's `uid`, when known). True when it is a new object; false when
+   * the entry was already there or another resource's entry holds the same object (the entry is
+   * still added, so that resource is read too).
+   */
+  add(item: ItemRef, uid = ""): boolean {
     const key = resourceKey(item);
     let entry = this.#byResource.get(key);
-    if (!entry) this.#byResource.set(key, (entry = { group: item.group, resource: item.resource, names: new Set() }));
+    if (!entry) this.#byResource.set(key, (entry = { group: item.group, resource: item.resource, uids: new Map() }));
     const name = nameKey(item.namespace, item.name);
-    if (entry.names.has(name)) return false;
-    entry.names.add(name);
-    this.#size++;
-    return true;
+    const known = entry.uids.get(name);
+    if (known !== undefined && (known !== "" || uid === "")) return false;
+    entry.uids.set(name, uid);
+    // An entry first added without its UID (a Namespace of the selection) was counted already.
+    const isNewEntry = known === undefined;
+    if (uid === "") {
+      this.#size++;
+      return true;
+    }
+    const preferred = this.#preferred.get(uid);
+    if (!preferred) {
+      this.#preferred.set(uid, entry);
+      if (isNewEntry) this.#size++;
+      return isNewEntry;
+    }
+    if (this.#isPreferredOver(entry, preferred)) this.#preferred.set(uid, entry);
+    if (!isNewEntry) this.#size--; // counted alone before its UID told it is an object already indexed
+    return false;
+  }
+
+  // Ties (resources discovery did not rank) go by name, so the choice never depends on list order.
+  #isPreferredOver(a: ResourceEntry, b: ResourceEntry): boolean {
+    const [ra, rb] = [this.rank(a), this.rank(b)];
+    return ra !== rb ? ra < rb : resourceKey(a) < resourceKey(b);
   }
 
   has(item: ItemRef): boolean {
-    return this.#byResource.get(resourceKey(item))?.names.has(nameKey(item.namespace, item.name)) ?? false;
+    return this.#byResource.get(resourceKey(item))?.uids.has(nameKey(item.namespace, item.name)) ?? false;
   }
 
-  /** The resources that have items, each with its items' namespaces ("" for cluster-scoped). */
+  /** The resources that have entries, each with its entries' namespaces ("" for cluster-scoped). */
   resources(): Array<{ group: string; resource: string; count: number; namespaces: Set<string> }> {
     return [...this.#byResource.values()].map((entry) => ({
       group: entry.group,
       resource: entry.resource,
-      count: entry.names.size,
-      namespaces: new Set([...entry.names].map((key) => splitKey(key)[0])),
+      count: entry.uids.size,
+      namespaces: new Set([...entry.uids.keys()].map((key) => splitKey(key)[0])),
     }));
   }
 
-  /** Every item, resource by resource. */
-  *items(): Iterable<ItemRef> {
+  /** Every object once, under its preferred resource, resource by resource. */
+  *items(): Iterable<IndexedItem> {
     for (const entry of this.#byResource.values()) {
-      for (const key of entry.names) {
+      for (const [key, uid] of entry.uids) {
+        if (uid !== "" && this.#preferred.get(uid) !== entry) continue;
         const [namespace, name] = splitKey(key);
-        yield { group: entry.group, resource: entry.resource, namespace, name };
+        yield { group: entry.group, resource: entry.resource, namespace, name, uid };
       }
     }
   }

@@ -24,6 +24,7 @@ import { BackupReport } from "./backup-report.js";
 import { createPodExecutor, type PodExecutor } from "./hooks/pod-exec.js";
 import { ItemIndex } from "./item-index.js";
 import { createApiReader, type ApiReader } from "./kube/api-reader.js";
+import { rankByPreferredGroup } from "./preferred-group.js";
 import { isRecordId } from "@lifeboat/shared/repo";
 import { itemName, qualifiedName } from "./resources.js";
 import { collectSelectedItems } from "./stages/collect.js";
@@ -87,7 +88,8 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
   progress.enter("select");
   report.stage = "select";
   const selection = selectResources(spec, resources, await listNamespaceNames(api, signal));
-  const index = new ItemIndex();
+  // An object two groups serve (Ingress on 1.16, Event) is one item, under the group the cluster prefers.
+  const index = new ItemIndex(rankByPreferredGroup(resources));
   let dependenciesAdded = 0;
   if (spec.mode !== BackupMode.DATA_ONLY) {
     const pending = await collectSelectedItems(selection, index, {

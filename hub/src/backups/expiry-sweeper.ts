@@ -1,7 +1,7 @@
-// TTL expiry: backups past their expire time are deleted, through a BullMQ job scheduler so every
-// hub replica starts one and each run goes to one of them (see queue/lease-sweeper.ts).
-import { Queue, Worker } from "bullmq";
+// TTL expiry: backups past their expire time are deleted, on a PeriodicJob every hub replica
+// starts (each run goes to one of them).
 import type { Redis } from "ioredis";
+import { PeriodicJob } from "../queue/index.js";
 import type { BackupStore } from "./backup-store.js";
 
 export interface ExpirySweeperOptions {
@@ -24,18 +24,23 @@ export interface ExpirySweep {
   failed: number;
 }
 
-const QUEUE_NAME = "backup-expiry";
-const SCHEDULER_ID = "delete-expired-backups";
 // Backups deleted per sweep at most: each costs repository calls, and the next sweep takes the rest.
 const SWEEP_LIMIT = 500;
 
 export class ExpirySweeper {
   private readonly options: ExpirySweeperOptions;
-  private bullQueue: Queue | undefined;
-  private worker: Worker | undefined;
+  private readonly job: PeriodicJob;
 
   constructor(options: ExpirySweeperOptions) {
     this.options = options;
+    this.job = new PeriodicJob({
+      name: "backup-expiry",
+      prefix: options.store.keys.bullmqPrefix,
+      connection: options.connection,
+      everyMs: options.everyMs ?? 60_000,
+      run: () => this.sweep(),
+      onError: options.onError ?? ((err: unknown) => console.error("backup expiry:", err)),
+    });
   }
 
   /** Deletes the backups expired by now, one at a time; a failure is reported and the sweep goes on. */
@@ -56,28 +61,12 @@ export class ExpirySweeper {
     return result;
   }
 
-  async start(): Promise<void> {
-    if (this.worker) return;
-    const { store, connection } = this.options;
-    const prefix = store.keys.bullmqPrefix;
-    const onError = this.options.onError ?? ((err: unknown) => console.error("backup expiry:", err));
-    this.bullQueue = new Queue(QUEUE_NAME, { connection, prefix });
-    this.bullQueue.on("error", onError);
-    await this.bullQueue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: this.options.everyMs ?? 60_000 },
-      { name: SCHEDULER_ID, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
-    this.worker = new Worker(QUEUE_NAME, async () => this.sweep(), { connection, prefix, concurrency: 1 });
-    this.worker.on("error", onError);
-    this.worker.on("failed", (_job, err) => onError(err));
+  start(): Promise<void> {
+    return this.job.start();
   }
 
   /** Stops this replica's worker; the scheduler stays for the other replicas. */
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.bullQueue?.close();
-    this.worker = undefined;
-    this.bullQueue = undefined;
+  close(): Promise<void> {
+    return this.job.close();
   }
 }

@@ -195,6 +195,26 @@ export class ClusterStore {
   }
 
   /** Clusters in name order, filtered by labels and state, a page at a time. */
+  /** The id of the cluster named `name`, if one is registered (names are unique in the fleet). */
+  async idOfName(name: string): Promise<ClusterId | undefined> {
+    return ((await this.redis.hget(this.keys.clusterNames, name)) ?? undefined) as ClusterId | undefined;
+  }
+
+  /**
+   * Ids of the clusters `labelSelector` matches, in name order, page by page; stops once it has
+   * more than `atMost` (so a caller can refuse too many without reading the whole fleet).
+   */
+  async idsMatching(labelSelector: string, atMost = Number.POSITIVE_INFINITY): Promise<ClusterId[]> {
+    const ids: ClusterId[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ labelSelector, limit: 1000, cursor });
+      ids.push(...page.clusters.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && ids.length <= atMost);
+    return ids;
+  }
+
   async list(options: ListClustersOptions = {}): Promise<ClusterPage> {
     const limit = options.limit ?? 100;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {

@@ -14,7 +14,7 @@ export type AdminBackupHandlers = Pick<AdminImplementation, "createBackup" | "li
 
 export interface AdminBackupsDeps {
   catalog: Pick<RedisBackupCatalog, "launch" | "get" | "list" | "delete" | "logs" | "sync">;
-  clusters: Pick<ClusterStore, "list">;
+  clusters: Pick<ClusterStore, "idsMatching">;
   /** The id of the cluster named `name` (ListBackups takes a cluster by id or name). */
   clusterIdOfName?: (name: string) => Promise<string | undefined>;
   /** The id of the policy with this id or name (ListBackups takes a policy by id or name). */
@@ -27,13 +27,7 @@ const MAX_CLUSTERS = 50_000;
 
 /** Every cluster `selector` matches, in name order; NOT_FOUND when none does. */
 async function selectedClusters(clusters: AdminBackupsDeps["clusters"], selector: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await clusters.list({ labelSelector: selector, limit: 1000, cursor });
-    ids.push(...page.clusters.map((c) => c.id));
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && ids.length <= MAX_CLUSTERS);
+  const ids = await clusters.idsMatching(selector, MAX_CLUSTERS);
   if (ids.length === 0) throw new LifeboatError("NOT_FOUND", `cluster_selector ${JSON.stringify(selector)} matches no cluster`, { field: "cluster_selector", value: selector });
   if (ids.length > MAX_CLUSTERS) throw new LifeboatError("INVALID_ARGUMENT", `cluster_selector matches more than ${MAX_CLUSTERS} clusters: narrow it`, { field: "cluster_selector", value: selector });
   return ids;

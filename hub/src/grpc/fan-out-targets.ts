@@ -39,13 +39,7 @@ function namedClusters(clusterIds: readonly string[]): ClusterId[] {
 }
 
 async function selectedClusters(clusters: ClusterStore, labelSelector: string): Promise<ClusterId[]> {
-  const ids: ClusterId[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await clusters.list({ labelSelector, limit: 1000, cursor });
-    ids.push(...page.clusters.map((c) => c.id));
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && ids.length <= MAX_FAN_OUT);
+  const ids = await clusters.idsMatching(labelSelector, MAX_FAN_OUT);
   if (ids.length === 0) throw new LifeboatError("NOT_FOUND", `label_selector ${JSON.stringify(labelSelector)} matches no cluster`, { field: "label_selector", value: labelSelector });
   return ids;
 }

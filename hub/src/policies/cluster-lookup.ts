@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { ClusterStore } from "../clusters/index.js";
 
 /** The clusters a policy can name or select, as the policy code needs them. */
@@ -9,22 +8,11 @@ export interface ClusterLookup {
   idsMatching(selector: string): Promise<string[]>;
 }
 
-/** ClusterLookup on the cluster store; `redis` reads its name index (ClusterStore has no lookup by name). */
-export function clusterStoreLookup(clusters: ClusterStore, redis: Redis): ClusterLookup {
+/** ClusterLookup on the cluster store. */
+export function clusterStoreLookup(clusters: Pick<ClusterStore, "idOfName" | "idsMatching">): ClusterLookup {
   return {
-    async idOfName(name) {
-      return (await redis.hget(clusters.keys.clusterNames, name)) ?? undefined;
-    },
-    async idsMatching(selector) {
-      const ids: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await clusters.list({ labelSelector: selector, limit: 1000, cursor });
-        ids.push(...page.clusters.map((c) => c.id));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      return ids;
-    },
+    idOfName: (name) => clusters.idOfName(name),
+    idsMatching: (selector) => clusters.idsMatching(selector),
   };
 }
 

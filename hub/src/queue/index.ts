@@ -16,3 +16,4 @@ export {
 } from "./event-log.js";
 export { TASK_STATES, LEASE_EXPIRED, CANCELLED, type TaskRecord, type TaskState, type TaskError } from "./task-record.js";
 export { type JsonValue, type TaskPayload } from "./payload.js";
+export { PeriodicJob, type PeriodicJobOptions } from "./periodic-job.js";

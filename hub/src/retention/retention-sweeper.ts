@@ -1,8 +1,8 @@
-import { Queue, Worker } from "bullmq";
 import type { Policy } from "@lifeboat/proto";
 import type { Redis } from "ioredis";
 import type { BackupCatalog } from "../backups/catalog-types.js";
 import type { PolicyStore } from "../policies/policy-store.js";
+import { PeriodicJob } from "../queue/index.js";
 import { applyRetention, type RetentionOutcome } from "./apply-retention.js";
 
 export interface RetentionSweeperOptions {
@@ -20,37 +20,26 @@ export interface RetentionSweeperOptions {
 
 export const DEFAULT_RETENTION_EVERY_MS = 5 * 60_000;
 
-// Per deployment, like the lease sweeper: every replica upserts the same scheduler and BullMQ
-// hands each run to one of them.
-const QUEUE_NAME = "retention-sweep";
-const SCHEDULER_ID = "apply-retention";
-
 /** Deletes, every `everyMs`, each policy's backups that its retention no longer keeps. */
 export class RetentionSweeper {
   private readonly options: RetentionSweeperOptions;
-  private bullQueue: Queue | undefined;
-  private worker: Worker | undefined;
+  private readonly job: PeriodicJob;
 
   constructor(options: RetentionSweeperOptions) {
     this.options = options;
+    // Per deployment, like the lease sweeper: each run goes to one replica.
+    this.job = new PeriodicJob({
+      name: "retention-sweep",
+      prefix: options.policies.keys.bullmqPrefix,
+      connection: options.connection,
+      everyMs: options.everyMs ?? DEFAULT_RETENTION_EVERY_MS,
+      run: () => this.sweep(),
+      onError: options.onError ?? ((err: unknown) => console.error("retention sweeper:", err)),
+    });
   }
 
-  async start(): Promise<void> {
-    if (this.worker) return;
-    const { connection, policies } = this.options;
-    const prefix = policies.keys.bullmqPrefix;
-    const onError = this.options.onError ?? ((err: unknown) => console.error("retention sweeper:", err));
-    this.bullQueue = new Queue(QUEUE_NAME, { connection, prefix });
-    this.bullQueue.on("error", onError);
-    await this.bullQueue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: this.options.everyMs ?? DEFAULT_RETENTION_EVERY_MS },
-      { name: SCHEDULER_ID, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
-    this.worker = new Worker(QUEUE_NAME, () => this.sweep(), { connection, prefix, concurrency: 1 });
-    this.worker.on("error", onError);
-    this.worker.on("failed", (_job, err) => onError(err));
-    await this.worker.waitUntilReady();
+  start(): Promise<void> {
+    return this.job.start();
   }
 
   /** One pass over every policy (what each scheduled run does); one policy's failure does not stop the others. */
@@ -67,10 +56,7 @@ export class RetentionSweeper {
   }
 
   /** Stops this replica's worker; the scheduler stays for the other replicas. */
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.bullQueue?.close();
-    this.worker = undefined;
-    this.bullQueue = undefined;
+  close(): Promise<void> {
+    return this.job.close();
   }
 }

@@ -33,7 +33,7 @@ export interface PolicyRuntime {
 export async function startPolicyRuntime(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
   const { redis, prefix, log } = options;
   const store = new PolicyStore({ redis: redis.command, prefix });
-  const lookup = clusterStoreLookup(options.clusters, redis.command);
+  const lookup = clusterStoreLookup(options.clusters);
   const fire = policyFiring({ policies: store, clusters: lookup, catalog: options.catalog });
   const scheduler = new PolicyScheduler({
     policies: store,

@@ -29,6 +29,7 @@ export {
   listBackups,
   putBackupManifest,
   type BackupItem,
+  type BackupItemVersion,
   type BackupManifest,
   type SnapshotRecord,
   type SnapshotStats as SnapshotRecordStats,

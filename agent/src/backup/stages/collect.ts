@@ -46,7 +46,7 @@ export async function collectSelectedItems(selection: Selection, index: ItemInde
               const name = item.metadata?.name;
               const itemNamespace = resource.namespaced ? (item.metadata?.namespace ?? "") : "";
               if (!name || (resource.namespaced && !selectedNamespaces.has(itemNamespace))) continue;
-              if (index.add({ group: resource.group, resource: resource.resource, namespace: itemNamespace, name })) keep(dependenciesOf(resource, item));
+              if (index.add({ group: resource.group, resource: resource.resource, namespace: itemNamespace, name }, item.metadata?.uid)) keep(dependenciesOf(resource, item));
             }
           }
         }

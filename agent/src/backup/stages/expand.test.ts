@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ItemIndex } from "../item-index.js";
+import { rankByPreferredGroup } from "../preferred-group.js";
 import type { KubeObject } from "../kube/api-reader.js";
 import { itemName, resourceKey, type BackupResource, type ItemRef } from "../resources.js";
 import { servedResources } from "../testing/resources.js";
@@ -65,6 +66,16 @@ describe("expanding dependencies", () => {
     expect(added).toBe(1);
     expect(names(index)).toEqual(["persistentvolumeclaims/shop/data"]);
     expect(reads).toEqual(["/persistentvolumeclaims/shop/data"]);
+  });
+
+  it("indexes an object already in the backup under another group, without counting it again", async () => {
+    const index = new ItemIndex(rankByPreferredGroup(servedResources));
+    index.add({ group: "networking.k8s.io", resource: "ingresses", namespace: "shop", name: "web" }, "uid-web");
+    const { context } = cluster({ "extensions/ingresses/shop/web": { metadata: { name: "web", namespace: "shop", uid: "uid-web" } } });
+    const added = await expandDependencies([{ group: "extensions", resource: "ingresses", namespace: "shop", name: "web" }], index, context);
+    expect(added).toBe(0);
+    expect(index.has({ group: "extensions", resource: "ingresses", namespace: "shop", name: "web" })).toBe(true);
+    expect(names(index)).toEqual(["ingresses.networking.k8s.io/shop/web"]);
   });
 
   it("skips what does not exist, what the cluster does not serve, and what is already in the backup", async () => {

@@ -17,7 +17,8 @@ export interface ExpandContext {
  * Adds to `index` what the selected items depend on (`pending`: the references collected while
  * selecting), then what those depend on in turn (PVC → PV → StorageClass), as far as the spec
  * allows. A reference to something that does not exist (an optional Secret, the "CRD" of an
- * aggregated API) adds nothing. Returns how many items it added.
+ * aggregated API) adds nothing. Returns how many objects it added (one already indexed under
+ * another group, with the same UID, is indexed under this one too but not counted).
  */
 export async function expandDependencies(pending: Iterable<DependencyRef>, index: ItemIndex, context: ExpandContext): Promise<number> {
   const byKey = new Map(context.resources.map((r) => [resourceKey(r), r]));
@@ -36,7 +37,8 @@ export async function expandDependencies(pending: Iterable<DependencyRef>, index
     seen.add(key);
     const object = await context.read(resource, item.namespace, item.name);
     if (!object) continue;
-    index.add(item);
+    // Indexed even when another group's entry holds the same object, so that group is read too.
+    if (!index.add(item, object.metadata?.uid)) continue;
     added++;
     queue.push(...dependenciesOf(resource, object));
   }

@@ -4,7 +4,8 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { BackupReport } from "../backup-report.js";
 import { ItemIndex } from "../item-index.js";
-import { fakeApi, object } from "../testing/fake-api.js";
+import { rankByPreferredGroup } from "../preferred-group.js";
+import { fakeApi, object, withUid } from "../testing/fake-api.js";
 import { resource } from "../testing/resources.js";
 import { serializeItems, type ContentWriter } from "./serialize.js";
 
@@ -55,6 +56,31 @@ describe("serializing items", () => {
     expect(done.at(-1)).toBe(3);
     // Namespaces are listed one by one: "blog" holds nothing indexed and is never read.
     expect(api.lists.some((l) => l.includes("ns=blog"))).toBe(false);
+  });
+
+  it("stores an object two groups serve as one item under the preferred group, with every group's versions", async () => {
+    const legacy = resource("extensions", "ingresses", "Ingress", { versions: ["v1beta1"], preferredVersion: "v1beta1" });
+    const current = resource("networking.k8s.io", "ingresses", "Ingress", { versions: ["v1beta1"], preferredVersion: "v1beta1" });
+    const web = withUid(object("web", "shop"), "uid-web");
+    const api = fakeApi({ "extensions/v1beta1/ingresses": [web, withUid(object("old", "shop"), "uid-old")], "networking.k8s.io/v1beta1/ingresses": [web, withUid(object("old", "shop"), "uid-old")] });
+    // Discovery lists extensions first, as a 1.16 API server does.
+    const resources = [legacy, current];
+    const index = new ItemIndex(rankByPreferredGroup(resources));
+    index.add({ group: "extensions", resource: "ingresses", namespace: "shop", name: "web" }, "uid-web");
+    index.add({ group: "networking.k8s.io", resource: "ingresses", namespace: "shop", name: "web" }, "uid-web");
+    index.add({ group: "extensions", resource: "ingresses", namespace: "shop", name: "old" }, "uid-old"); // selected only as extensions
+    const done: number[] = [];
+    const { report, content } = setup();
+    const result = await serializeItems(index, { api, content, resources, report, concurrency: 2, onProgress: (items) => done.push(items) });
+    expect(result.items.map((i) => `${i.group}/${i.name}`).sort()).toEqual(["extensions/old", "networking.k8s.io/web"]);
+    const item = result.items.find((i) => i.name === "web")!;
+    expect(item.versions!.map((v) => `${v.group ?? "(own)"}/${v.version}`)).toEqual(["(own)/v1beta1", "extensions/v1beta1"]);
+    expect(item.content).toBe(item.versions![0]!.content);
+    expect(JSON.parse(content.stored.get(item.versions![1]!.content)!).apiVersion).toBe("extensions/v1beta1");
+    expect(item).not.toHaveProperty("uid");
+    expect(result.itemVersions).toBe(3);
+    expect(done.at(-1)).toBe(2);
+    expect(report.warnings).toEqual([]);
   });
 
   it("warns about an item deleted since it was selected and leaves it out", async () => {

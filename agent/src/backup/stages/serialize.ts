@@ -5,7 +5,9 @@ import { forEachConcurrently } from "../concurrency.js";
 import type { ItemIndex } from "../item-index.js";
 import type { ApiReader, KubeObject } from "../kube/api-reader.js";
 import { endsBackup } from "../kube/list-errors.js";
+import { rankByPreferredGroup } from "../preferred-group.js";
 import { apiVersionOf, qualifiedName, resourceKey, type BackupResource, type ItemRef } from "../resources.js";
+import { mergeAliases, type ServedItem } from "./merge-aliases.js";
 
 type ContentId = BackupItem["content"];
 
@@ -22,13 +24,17 @@ export interface SerializeContext {
   /** Resources serialized at once. */
   concurrency: number;
   signal?: AbortSignal;
-  /** Told as items are stored: items whose preferred version is stored, and bytes of JSON so far. */
+  /** Told as items are stored: objects with a preferred version stored, and bytes of JSON so far. */
   onProgress?(itemsDone: number, bytes: number): void;
 }
 
 export interface SerializedItems {
-  /** The manifest's item index: every item with its JSON in each served version, preferred first. */
+  /**
+   * The manifest's item index: every object once, with its JSON in each group and version that
+   * serves it, the preferred first (see mergeAliases).
+   */
   items: BackupItem[];
+  /** Every stored version of every item, in all its groups. */
   itemVersions: number;
   bytes: number;
 }
@@ -40,12 +46,16 @@ const MAX_NAMESPACES_LISTED_ONE_BY_ONE = 20;
  * Stores every item of `index` in every version its resource is served in: lists each version
  * in pages (only one page of JSON in memory per resource), writes each indexed item's JSON with
  * sorted keys (equal objects give equal bytes, so an unchanged item adds nothing) and keeps only
- * content ids. An item gone since it was selected is a warning; a resource version that cannot
- * be listed is an error (the backup ends PartiallyFailed) unless the failure ends the backup.
+ * content ids. An object indexed under two resources (the same UID in two groups) becomes one
+ * item, under the group the cluster prefers (rankByPreferredGroup). An item gone since it was
+ * selected is a warning; a resource version that cannot be listed is an error (the backup ends
+ * PartiallyFailed) unless the failure ends the backup.
  */
 export async function serializeItems(index: ItemIndex, context: SerializeContext): Promise<SerializedItems> {
   const byKey = new Map(context.resources.map((r) => [resourceKey(r), r]));
-  const stored = new Map<string, BackupItem>();
+  const stored = new Map<string, ServedItem>();
+  // Objects with a stored item, by UID (or by resource and name when the UID is unknown).
+  const storedObjects = new Set<string>();
   let itemsDone = 0;
   let itemVersions = 0;
   let bytes = 0;
@@ -72,8 +82,13 @@ export async function serializeItems(index: ItemIndex, context: SerializeContext
               itemVersions++;
               bytes += json.length;
               if (isPreferred) {
-                stored.set(`${resourceKey(item)}/${key}`, { ...item, kind: resource.kind, version, content, versions: [{ version, content }] });
-                itemsDone++;
+                const uid = object.metadata?.uid ?? "";
+                stored.set(`${resourceKey(item)}/${key}`, { ...item, kind: resource.kind, version, content, versions: [{ version, content }], uid });
+                const objectKey = uid || `${resourceKey(item)}/${key}`;
+                if (!storedObjects.has(objectKey)) {
+                  storedObjects.add(objectKey);
+                  itemsDone++;
+                }
               } else {
                 existing!.versions!.push({ version, content });
               }
@@ -90,11 +105,11 @@ export async function serializeItems(index: ItemIndex, context: SerializeContext
   });
   for (const item of index.items()) {
     if (unreadable.has(resourceKey(item))) continue; // its resource's error says why
-    if (!stored.has(`${resourceKey(item)}/${item.namespace}/${item.name}`)) {
+    if (!storedObjects.has(item.uid) && !stored.has(`${resourceKey(item)}/${item.namespace}/${item.name}`)) {
       context.report.warn("the item was deleted while the backup ran; it is not in the backup", { resource: qualifiedName(item), namespace: item.namespace, name: item.name });
     }
   }
-  return { items: [...stored.values()], itemVersions, bytes };
+  return { items: mergeAliases(stored.values(), rankByPreferredGroup(context.resources)), itemVersions, bytes };
 }
 
 /** A listed item carries no apiVersion and kind (the list does); the stored JSON says what it is. */

@@ -44,3 +44,8 @@ export function fakeApi(objects: Record<string, KubeObject[]>): FakeApi {
 export function object(name: string, namespace = "", labels: Record<string, string> = {}, fields: Record<string, unknown> = {}): KubeObject {
   return { metadata: { name, ...(namespace ? { namespace } : {}), labels }, ...fields };
 }
+
+/** `object` with `metadata.uid` set: the same UID under two resources is one object served by two groups. */
+export function withUid(object: KubeObject, uid: string): KubeObject {
+  return { ...object, metadata: { ...object.metadata, uid } };
+}

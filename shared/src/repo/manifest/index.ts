@@ -11,7 +11,7 @@ export {
   BACKUP_PARTS,
   type BackupPart,
 } from "./record-names.js";
-export type { SnapshotRecord, SnapshotStats, BackupManifest, BackupItem } from "./records.js";
+export type { SnapshotRecord, SnapshotStats, BackupManifest, BackupItem, BackupItemVersion } from "./records.js";
 export {
   putSnapshot,
   getSnapshot,

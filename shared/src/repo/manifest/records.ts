@@ -31,8 +31,21 @@ export interface BackupItem {
   /** The JSON of the item in `version` (the cluster's preferred version of its resource). */
   content: ContentId;
   kind?: string;
-  /** Every version the cluster served the item in, preferred first, each with its JSON's content. */
-  versions?: Array<{ version: string; content: ContentId }>;
+  /**
+   * Every group/version the cluster served the item in, each with its JSON's content: the item's
+   * own group/version first, then its other versions, then any other groups serving the same
+   * object (the same `metadata.uid`), e.g. an Ingress on 1.16 under both networking.k8s.io and
+   * extensions.
+   */
+  versions?: BackupItemVersion[];
+}
+
+/** One served version of an item. `group` and `resource` are absent when they are the item's own. */
+export interface BackupItemVersion {
+  group?: string;
+  resource?: string;
+  version: string;
+  content: ContentId;
 }
 
 /**
@@ -126,10 +139,16 @@ function checkItem(value: unknown, at: string, check: RecordChecker): BackupItem
   };
   if (item.kind !== undefined) checked.kind = check.string(item.kind, `${at}.kind`);
   if (item.versions !== undefined) {
-    checked.versions = check.array(item.versions, `${at}.versions`).map((v, i) => {
-      const entry = check.object(v, `${at}.versions[${i}]`);
-      return { version: check.string(entry.version, `${at}.versions[${i}].version`), content: check.contentId(entry.content, `${at}.versions[${i}].content`) };
-    });
+    checked.versions = check.array(item.versions, `${at}.versions`).map((v, i) => checkItemVersion(v, `${at}.versions[${i}]`, check));
   }
+  return checked;
+}
+
+function checkItemVersion(value: unknown, at: string, check: RecordChecker): BackupItemVersion {
+  const entry = check.object(value, at);
+  const checked: BackupItemVersion = { version: check.string(entry.version, `${at}.version`), content: check.contentId(entry.content, `${at}.content`) };
+  // Set only when another group serves the object; "" is the core group (core v1 events beside events.k8s.io).
+  if (entry.group !== undefined) checked.group = check.string(entry.group, `${at}.group`, { empty: true });
+  if (entry.resource !== undefined) checked.resource = check.string(entry.resource, `${at}.resource`);
   return checked;
 }

@@ -18,6 +18,14 @@ describe("referencedRoots", () => {
     expect(roots).toHaveLength(3);
   });
 
+  it("names the content of every version of an item, in its own group and in others", () => {
+    const [own, alias] = [contentId(), contentId()];
+    const manifest = backupManifest({ roots: [] });
+    manifest.items[0]!.versions = [{ version: "v1", content: manifest.items[0]!.content }, { group: "events.k8s.io", resource: "events", version: "v1beta1", content: alias }];
+    manifest.items[1]!.versions = [{ version: "v1", content: own }];
+    expect(new Set(referencedRoots(`backups/${manifest.id}/manifest`, manifest))).toEqual(new Set([manifest.items[0]!.content, alias, manifest.items[1]!.content, own]));
+  });
+
   it("names nothing for logs, results and restore records", () => {
     const id = newRecordId();
     expect(referencedRoots(`backups/${id}/log`, ["line"])).toEqual([]);

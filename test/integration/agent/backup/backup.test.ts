@@ -6,11 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BackupMode, BackupPhase, ClusterResourcePolicy, type RepositoryAccess } from "@lifeboat/proto";
-import { listBackups, openStorage } from "@lifeboat/shared/repo";
+import { listBackups, openStorage, type BackupItem } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiControllers, uniqueName } from "../../kube-emulator/support/clusters.js";
 import { useClientNode } from "../../kube-emulator/support/client-node.js";
 import { createApiReader } from "../../../../agent/src/backup/kube/api-reader.js";
+import { itemName } from "../../../../agent/src/backup/resources.js";
 import { blobNames, initRepository, manifestItemNames, readManifest, readRepository, runBackupTask } from "./support/backup-runner.js";
 import { clusterDependencies, createShopApp, createWidgetCrd, WIDGET_GROUP, type ShopApp } from "./support/shop-app.js";
 
@@ -62,23 +63,41 @@ describe.each(["1.16", "1.30"])("backing up a %s cluster", (k8sVersion) => {
     const widget = manifest.items.find((i) => i.resource === "widgets")!;
     expect(widget).toMatchObject({ group: WIDGET_GROUP, version: "v1", kind: "Widget" });
     expect(widget.versions!.map((v) => v.version)).toEqual(["v1", "v1beta1"]);
+    // An object two groups serve is one item, under the preferred group, with each group's versions.
+    const servedAs = (item: BackupItem) => item.versions!.map((v) => `${v.resource ?? item.resource}.${v.group ?? item.group}/${v.version}`);
     const ingresses = manifest.items.filter((i) => i.resource === "ingresses");
+    expect(ingresses).toHaveLength(1);
+    const [ingress] = ingresses;
+    const events = manifest.items.filter((i) => i.resource === "events");
+    expect(events.map((e) => e.name)).toEqual(["web.scaled"]);
     if (k8sVersion === "1.16") {
-      expect(ingresses.map((i) => `${i.group}/${i.version}`).sort()).toEqual(["extensions/v1beta1", "networking.k8s.io/v1beta1"]);
+      expect(`${ingress!.group}/${ingress!.version}`).toBe("networking.k8s.io/v1beta1");
+      expect(servedAs(ingress!)).toEqual(["ingresses.networking.k8s.io/v1beta1", "ingresses.extensions/v1beta1"]);
+      expect(servedAs(events[0]!)).toEqual(["events./v1", "events.events.k8s.io/v1beta1"]);
     } else {
-      expect(ingresses.map((i) => `${i.group}/${i.version}`)).toEqual(["networking.k8s.io/v1"]);
+      expect(servedAs(ingress!)).toEqual(["ingresses.networking.k8s.io/v1"]);
+      expect(servedAs(events[0]!)).toEqual(["events./v1", "events.events.k8s.io/v1"]);
     }
+    expect(events[0]).toMatchObject({ group: "", version: "v1", kind: "Event" });
+    expect(summary.itemsPerResource["ingresses.networking.k8s.io"]).toBe(1n);
+    expect(summary.itemsPerResource["ingresses.extensions"]).toBeUndefined();
+    expect(summary.itemsPerResource["events.events.k8s.io"]).toBeUndefined();
+    expect(summary.itemsPerResource["events"]).toBe(1n);
+    expect(summary.itemVersions).toBeGreaterThan(summary.items);
 
-    // Each version's content is the item's JSON in that version.
+    // Each version's content is the item's JSON in that group and version: the same object.
     await readRepository(access, async (repo) => {
       for (const item of manifest.items) {
-        for (const { version, content } of item.versions!) {
+        const uids = new Set<string>();
+        for (const { group = item.group, version, content } of item.versions!) {
           const json = JSON.parse(Buffer.from(await repo.content.getContent(content)).toString("utf8"));
-          expect(json.apiVersion).toBe(item.group === "" ? version : `${item.group}/${version}`);
+          uids.add(json.metadata.uid);
+          expect(json.apiVersion).toBe(group === "" ? version : `${group}/${version}`);
           expect(json.kind).toBe(item.kind);
           expect(json.metadata.name).toBe(item.name);
           expect(json.metadata.namespace ?? "").toBe(item.namespace);
         }
+        expect(uids.size, itemName(item)).toBe(1);
       }
       const deployment = manifest.items.find((i) => i.resource === "deployments")!;
       const json = JSON.parse(Buffer.from(await repo.content.getContent(deployment.content)).toString("utf8"));
@@ -123,6 +142,10 @@ describe.each(["1.16", "1.30"])("backing up a %s cluster", (k8sVersion) => {
     expect(names).toContain("storageclasses.storage.k8s.io//standard");
     // Everything cluster-scoped comes along without a namespace filter, dependencies or not.
     expect(names.filter((n) => n.startsWith("nodes//"))).not.toEqual([]);
+    // Each object once, whichever groups serve it.
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => n.startsWith("ingresses.extensions/") || n.startsWith("events.events.k8s.io/"))).toEqual([]);
+    expect(run.result.summary!.items).toBe(BigInt(names.length));
   });
 
   it("adds (almost) nothing when the cluster has not changed since the last backup", async () => {
@@ -186,6 +209,8 @@ describe.each(["1.16", "1.30"])("backing up a %s cluster", (k8sVersion) => {
     const items = run.result.summary!.dryRunItems;
     expect(items).toEqual(expect.arrayContaining([...app.namespacedItems, ...clusterDependencies(app), `configmaps/${other}/elsewhere`, `namespaces//${other}`]));
     expect(items.some((i) => i.startsWith("namespaces//kube-"))).toBe(false);
+    // Each object once, under the group it is backed up as.
+    expect(items.filter((i) => i.startsWith("ingresses.extensions/") || i.startsWith("events.events.k8s.io/"))).toEqual([]);
     expect(items).toEqual([...items].sort());
     expect(run.result.summary!.items).toBe(BigInt(items.length));
     expect(run.result.phase).toBe(BackupPhase.COMPLETED);

@@ -1,6 +1,6 @@
 // A small, realistic application in one namespace, as the backup suites create it on an emulator:
 // a Deployment with its ServiceAccount, ConfigMap, Secret and PVC (bound to a PV of a
-// StorageClass), a Service, RBAC, a custom resource, an Ingress and a running pod for hooks.
+// StorageClass), a Service, RBAC, a custom resource, an Ingress, an Event and a running pod for hooks.
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, RbacAuthorizationV1Api, StorageV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { eventually } from "../../../kube-emulator/support/eventually.js";
 
@@ -117,7 +117,20 @@ export async function createShopApp(kc: KubeConfig, namespace: string, k8sVersio
       : { rules: [{ host: "shop.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
   } as never);
 
-  const ingresses = old ? [`ingresses.extensions/${namespace}/web`, `ingresses.networking.k8s.io/${namespace}/web`] : [`ingresses.networking.k8s.io/${namespace}/web`];
+  // Recorded through core v1; the API server serves it under events.k8s.io too.
+  await core.createNamespacedEvent({
+    namespace,
+    body: {
+      metadata: { name: "web.scaled" },
+      involvedObject: { apiVersion: "apps/v1", kind: "Deployment", namespace, name: "web" },
+      reason: "ScalingReplicaSet",
+      message: "Scaled up replica set web-1 to 1",
+      type: "Normal",
+      count: 1,
+      source: { component: "deployment-controller" },
+    },
+  });
+
   return {
     namespace,
     storageClass,
@@ -135,7 +148,10 @@ export async function createShopApp(kc: KubeConfig, namespace: string, k8sVersio
       `services/${namespace}/web`,
       `rolebindings.rbac.authorization.k8s.io/${namespace}/web-reads-widgets`,
       `widgets.${WIDGET_GROUP}/${namespace}/blue`,
-      ...ingresses,
+      // One item each, though 1.16 serves the Ingress under extensions too and every version
+      // serves the Event under events.k8s.io: the same object (UID) in two groups.
+      `ingresses.networking.k8s.io/${namespace}/web`,
+      `events/${namespace}/web.scaled`,
     ],
   };
 }

@@ -46,7 +46,7 @@ export async function startPolicyHub(url: string, prefix: string, catalog: FakeC
   const errors: unknown[] = [];
   const store = new PolicyStore({ redis: redis.command, prefix });
   const clusters = new ClusterStore({ redis: redis.command, prefix });
-  const lookup = clusterStoreLookup(clusters, redis.command);
+  const lookup = clusterStoreLookup(clusters);
   const fire = policyFiring({ policies: store, clusters: lookup, catalog });
   const scheduler = new PolicyScheduler({
     policies: store,
