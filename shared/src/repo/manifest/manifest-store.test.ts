@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BlobStorage } from "../storage/blob-storage.js";
 import { FilesystemStorage } from "../storage/filesystem-storage.js";
+import { sealWithKey } from "../keys/index.js";
 import { ManifestStore } from "./manifest-store.js";
 import { newRecordId } from "./record-names.js";
 import { failure } from "../../testing/failure.js";
@@ -42,6 +43,20 @@ describe("ManifestStore", () => {
     const name = `snapshots/${newRecordId()}`;
     await store.put(name, { host: "very-recognisable-host" });
     expect(Buffer.from(await storage.get(name)).toString("latin1")).not.toContain("very-recognisable-host");
+  });
+
+  it("compresses a large record (a manifest's item index) and still reads records written plain", async () => {
+    const name = `backups/${newRecordId()}/manifest`;
+    const items = Array.from({ length: 2000 }, (_, i) => ({ group: "apps", version: "v1", resource: "deployments", namespace: `ns-${i % 50}`, name: `web-${i}` }));
+    await store.put(name, { items });
+    const stored = await storage.get(name);
+    expect(stored.length).toBeLessThan(JSON.stringify(items).length / 5);
+    expect(await store.get(name)).toEqual({ items });
+    // A record as an earlier Lifeboat wrote it: the envelope's JSON sealed as it is.
+    const plainName = `backups/${newRecordId()}/results`;
+    const envelope = Buffer.from(JSON.stringify({ version: 1, record: { items } }), "utf8");
+    await storage.put(plainName, sealWithKey(key, envelope, Buffer.from(plainName, "utf8")));
+    expect(await store.get(plainName)).toEqual({ items });
   });
 
   it("reports CORRUPT, naming the record, when any byte of a sealed record is flipped", async () => {

@@ -1,6 +1,8 @@
 // Records on storage: JSON, sealed with the repository's encryption key under their own name as
-// AAD, one blob each. Records are small and few, so they are neither packed nor compressed, and a
-// listing is a storage listing: it never reads a pack.
+// AAD, one blob each. Records are few, so they are not packed and a listing is a storage listing
+// that never reads a pack; a large one (a backup manifest with its item index) is zstd-compressed
+// before sealing, which its JSON shrinks under about tenfold.
+import { createRequire } from "node:module";
 import { LifeboatError, isLifeboatError } from "../../errors/index.js";
 import { openWithKey, sealWithKey } from "../keys/index.js";
 import type { BlobStorage } from "../storage/blob-storage.js";
@@ -8,6 +10,14 @@ import { RECORD_FOLDERS, checkRecordName, isRecordName } from "./record-names.js
 
 // The envelope's version lets a later Lifeboat change a record's shape and still read old ones.
 const RECORD_VERSION = 1;
+// Smaller records stay plain JSON: a zstd frame's overhead would eat the gain.
+const COMPRESS_FROM_BYTES = 1024;
+// Every zstd frame starts with these bytes; JSON text never does, so either form reads back.
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+const zstd = createRequire(import.meta.url)("zstd-napi") as {
+  compress(data: Uint8Array, options: { compressionLevel: number }): Buffer;
+  decompress(data: Uint8Array): Buffer;
+};
 
 export class ManifestStore {
   readonly #storage: BlobStorage;
@@ -35,7 +45,9 @@ export class ManifestStore {
     if (record === undefined || json === undefined) {
       throw new LifeboatError("INVALID_ARGUMENT", `record ${name} has no value to write`, { field: "record", value: name });
     }
-    await this.#storage.put(name, sealWithKey(this.#encryptionKey, Buffer.from(json, "utf8"), aadOf(name)));
+    const text = Buffer.from(json, "utf8");
+    const plaintext = text.length >= COMPRESS_FROM_BYTES ? zstd.compress(text, { compressionLevel: 3 }) : text;
+    await this.#storage.put(name, sealWithKey(this.#encryptionKey, plaintext, aadOf(name)));
   }
 
   /**
@@ -54,12 +66,13 @@ export class ManifestStore {
       }
       throw err;
     }
-    const plaintext = openWithKey(this.#encryptionKey, sealed, aadOf(name), where);
+    const opened = Buffer.from(openWithKey(this.#encryptionKey, sealed, aadOf(name), where));
     let envelope: unknown;
     try {
-      envelope = JSON.parse(Buffer.from(plaintext).toString("utf8"));
+      const text = opened.subarray(0, ZSTD_MAGIC.length).equals(ZSTD_MAGIC) ? zstd.decompress(opened) : opened;
+      envelope = JSON.parse(text.toString("utf8"));
     } catch (cause) {
-      throw new LifeboatError("CORRUPT", `${where} is not valid JSON`, { field: "record", value: name, cause });
+      throw new LifeboatError("CORRUPT", `${where} is not valid JSON (or compressed JSON)`, { field: "record", value: name, cause });
     }
     if (typeof envelope !== "object" || envelope === null || !("record" in envelope)) {
       throw new LifeboatError("CORRUPT", `${where} has no record envelope`, { field: "record", value: name });
