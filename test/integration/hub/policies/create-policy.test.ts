@@ -1,14 +1,12 @@
 // CreatePolicy and the policy RPCs on a real redis-server: refused input changes nothing (no
 // record, no schedule), names are unique, policies are found by id or name.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupSpecSchema, PolicySchema, RetentionSchema, type Policy } from "@lifeboat/proto";
 import { silentLog } from "../../../../hub/src/log.js";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
 import { createPolicyHandlers } from "../../../../hub/src/grpc/admin-policies.js";
 import { FakeCatalog } from "./support/fake-catalog.js";
-import { recordRepository, registerCluster, startPolicyHub, testPrefix, type PolicyHub } from "./support/policy-hub.js";
+import { recordRepository, registerCluster, startPolicyHub, testPrefix, useRedisServer, type PolicyHub } from "./support/policy-hub.js";
 
 function policyInput(change: MessageInitShape<typeof PolicySchema> = {}): Policy {
   return create(PolicySchema, {
@@ -23,16 +21,7 @@ function policyInput(change: MessageInitShape<typeof PolicySchema> = {}): Policy
 }
 
 describe("CreatePolicy on a real redis-server", () => {
-  let redis: RunningRedis;
-  let connection: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-  });
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const server = useRedisServer();
 
   let prefix: string;
   let hub: PolicyHub;
@@ -40,9 +29,9 @@ describe("CreatePolicy on a real redis-server", () => {
   beforeEach(async () => {
     prefix = testPrefix();
     catalog = new FakeCatalog();
-    await recordRepository(connection, prefix);
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
-    hub = await startPolicyHub(redis.url, prefix, catalog);
+    await recordRepository(server.connection, prefix);
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
+    hub = await startPolicyHub(server.url, prefix, catalog);
   });
   afterEach(async () => {
     await hub?.close();
@@ -50,7 +39,7 @@ describe("CreatePolicy on a real redis-server", () => {
 
   async function policyKeys(): Promise<string[]> {
     // BullMQ's own bookkeeping (meta, stalled-check) appears once a worker runs; schedules are counted apart.
-    return (await connection.keys(`${prefix}*`)).filter((k) => k.startsWith(`${prefix}polic`) || k.startsWith(`${prefix}repository-policies`)).sort();
+    return (await server.connection.keys(`${prefix}*`)).filter((k) => k.startsWith(`${prefix}polic`) || k.startsWith(`${prefix}repository-policies`)).sort();
   }
 
   it.each<[string, MessageInitShape<typeof PolicySchema>, string, string]>([

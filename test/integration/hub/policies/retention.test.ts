@@ -2,27 +2,16 @@
 // replica's behalf, and each run deletes, per policy and per cluster, what no rule keeps.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupPhase, BackupSchema, BackupSpecSchema, PolicySchema, RetentionSchema, type Backup, type Policy } from "@lifeboat/proto";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
 import { RetentionSweeper, type RetentionOutcome } from "../../../../hub/src/retention/index.js";
 import { FakeCatalog } from "./support/fake-catalog.js";
-import { recordRepository, registerCluster, startPolicyHub, testPrefix, waitFor, type PolicyHub } from "./support/policy-hub.js";
+import { recordRepository, registerCluster, startPolicyHub, testPrefix, useRedisServer, waitFor, type PolicyHub } from "./support/policy-hub.js";
 
 const HOUR = 3_600_000;
 
 describe("RetentionSweeper on a real redis-server", () => {
-  let redis: RunningRedis;
-  let connection: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-  });
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const server = useRedisServer();
 
   let prefix: string;
   let catalog: FakeCatalog;
@@ -31,9 +20,9 @@ describe("RetentionSweeper on a real redis-server", () => {
   beforeEach(async () => {
     prefix = testPrefix();
     catalog = new FakeCatalog();
-    await recordRepository(connection, prefix);
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
-    hub = await startPolicyHub(redis.url, prefix, catalog);
+    await recordRepository(server.connection, prefix);
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
+    hub = await startPolicyHub(server.url, prefix, catalog);
   });
   afterEach(async () => {
     await Promise.all(sweepers.splice(0).map((s) => s.close()));

@@ -6,17 +6,15 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackupSpecSchema, PolicySchema, type Policy } from "@lifeboat/proto";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
 import { ClusterStore } from "../../../../hub/src/clusters/index.js";
 import { silentLog } from "../../../../hub/src/log.js";
 import { openRepositoryRegistry } from "../../../../hub/src/repositories/index.js";
 import { nextRunAfter, startPolicyRuntime } from "../../../../hub/src/schedules/index.js";
 import { connectHubRedis } from "../../../../hub/src/store/index.js";
 import { FakeCatalog } from "./support/fake-catalog.js";
-import { recordRepository, registerCluster, sleep, startPolicyHub, testPrefix, waitFor, type PolicyHub, type PolicyHubOptions } from "./support/policy-hub.js";
+import { recordRepository, registerCluster, sleep, startPolicyHub, testPrefix, useRedisServer, waitFor, type PolicyHub, type PolicyHubOptions } from "./support/policy-hub.js";
 
 function policyInput(change: MessageInitShape<typeof PolicySchema> = {}): Policy {
   return create(PolicySchema, {
@@ -29,16 +27,7 @@ function policyInput(change: MessageInitShape<typeof PolicySchema> = {}): Policy
 }
 
 describe("policy schedules on a real redis-server", () => {
-  let redis: RunningRedis;
-  let connection: Redis;
-  beforeAll(async () => {
-    redis = await startRedis();
-    connection = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-  });
-  afterAll(async () => {
-    connection?.disconnect();
-    await redis?.stop();
-  });
+  const server = useRedisServer();
 
   let prefix: string;
   let catalog: FakeCatalog;
@@ -46,21 +35,21 @@ describe("policy schedules on a real redis-server", () => {
   beforeEach(async () => {
     prefix = testPrefix();
     catalog = new FakeCatalog();
-    await recordRepository(connection, prefix);
+    await recordRepository(server.connection, prefix);
   });
   afterEach(async () => {
     await Promise.all(hubs.splice(0).map((h) => h.close()));
   });
   async function hub(options: PolicyHubOptions = {}): Promise<PolicyHub> {
-    const started = await startPolicyHub(redis.url, prefix, catalog, options);
+    const started = await startPolicyHub(server.url, prefix, catalog, options);
     hubs.push(started);
     return started;
   }
 
   it("fires an @every policy on its schedule for the clusters it selects, picking up clusters registered later", async () => {
-    const eu = await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
-    await registerCluster(connection, prefix, "dev", { env: "dev" });
-    const edge = await registerCluster(connection, prefix, "edge-1", { env: "edge" });
+    const eu = await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "dev", { env: "dev" });
+    const edge = await registerCluster(server.connection, prefix, "edge-1", { env: "edge" });
     const h = await hub();
     const before = Date.now();
     const policy = await h.policies.create(policyInput({ clusterNames: ["edge-1"] }));
@@ -75,7 +64,7 @@ describe("policy schedules on a real redis-server", () => {
     expect(new Set(first!.clusterIds)).toEqual(new Set([eu, edge]));
     expect(first!.spec.includedNamespaces).toEqual(["shop"]);
 
-    const us = await registerCluster(connection, prefix, "prod-us", { env: "prod" });
+    const us = await registerCluster(server.connection, prefix, "prod-us", { env: "prod" });
     await waitFor("a firing including the new cluster", () => catalog.launchesOf(policy.id).some((l) => l.clusterIds.includes(us)));
 
     const stored = await h.policies.get("nightly");
@@ -85,7 +74,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("pause stops the firings and resume restarts them", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const h = await hub();
     const policy = await h.policies.create(policyInput());
     await waitFor("a firing", () => catalog.launchesOf(policy.id).length >= 1);
@@ -106,7 +95,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("runs a policy now, paused or unscheduled, and returns its backups", async () => {
-    const eu = await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    const eu = await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const h = await hub();
     const manual = await h.policies.create(policyInput({ name: "by-hand", schedule: "" }));
     expect(manual.nextRunTime).toBeUndefined();
@@ -123,7 +112,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("schedules a cron policy through a BullMQ job scheduler in its time zone", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const h = await hub();
     const before = Date.now();
     const policy = await h.policies.create(policyInput({ schedule: "30 2 * * 1-5", timeZone: "America/New_York" }));
@@ -140,7 +129,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("deletes a policy with its schedule and forgets it; a later occurrence fires nothing", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const h = await hub();
     const policy = await h.policies.create(policyInput());
     await waitFor("a firing", () => catalog.launchesOf(policy.id).length >= 1);
@@ -155,7 +144,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("fires an occurrence missed while no hub ran once when a hub comes back, then carries on", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const every = 3_000;
     const first = await hub();
     const policy = await first.policies.create(policyInput({ schedule: `@every ${every / 1000}s` }));
@@ -183,7 +172,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("fires each occurrence once with two hub processes sharing Redis", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const fired: Array<{ hub: string; occurrence: string }> = [];
     const a = await hub({ onFired: (_p, occurrence) => fired.push({ hub: "a", occurrence }) });
     await hub({ onFired: (_p, occurrence) => fired.push({ hub: "b", occurrence }) });
@@ -200,9 +189,9 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("runs as a hub process wires it: startPolicyRuntime fires policies and close stops its workers", async () => {
-    const eu = await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    const eu = await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const dataDir = await mkdtemp(join(tmpdir(), "lifeboat-hub-data-"));
-    const redisConnections = connectHubRedis({ url: redis.url, onError: () => undefined });
+    const redisConnections = connectHubRedis({ url: server.url, onError: () => undefined });
     try {
       const repositories = await openRepositoryRegistry({ redis: redisConnections.command, prefix, dataDir });
       const runtime = await startPolicyRuntime({
@@ -228,7 +217,7 @@ describe("policy schedules on a real redis-server", () => {
   });
 
   it("restores on start the schedule of a policy whose scheduling a crash cut short, and never moves an existing one", async () => {
-    await registerCluster(connection, prefix, "prod-eu", { env: "prod" });
+    await registerCluster(server.connection, prefix, "prod-eu", { env: "prod" });
     const h = await hub({ start: false });
     const kept = await h.policies.create(policyInput({ name: "kept", schedule: "0 3 * * *" }));
     const lost = await h.policies.create(policyInput({ name: "lost", schedule: "0 4 * * *" }));

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Policy } from "@lifeboat/proto";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
+import { startRedis, type RunningRedis } from "../../../../harness/src/redis-server.js";
 import { ClusterStore } from "../../../../../hub/src/clusters/index.js";
 import { connectHubRedis, type ClusterId, type HubRedis } from "../../../../../hub/src/store/index.js";
 import { TokenStore, hashTokenSecret } from "../../../../../hub/src/tokens/index.js";
@@ -8,6 +10,28 @@ import { Policies, PolicyStore, clusterStoreLookup, policyFiring } from "../../.
 import { RepositoryStore } from "../../../../../hub/src/repositories/index.js";
 import { PolicyScheduler } from "../../../../../hub/src/schedules/index.js";
 import type { FakeCatalog } from "./fake-catalog.js";
+
+/** A redis-server and one command connection for the suite: started before it, stopped after. */
+export function useRedisServer(): { readonly url: string; readonly connection: Redis } {
+  let redis: RunningRedis | undefined;
+  let connection: Redis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+  });
+  afterAll(async () => {
+    connection?.disconnect();
+    await redis?.stop();
+  });
+  return {
+    get url() {
+      return redis!.url;
+    },
+    get connection() {
+      return connection!;
+    },
+  };
+}
 
 export function testPrefix(): string {
   return `t-${randomUUID().slice(0, 8)}:`;
