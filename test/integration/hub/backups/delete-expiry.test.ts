@@ -1,20 +1,18 @@
 import { create } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
-import { BackupPhase, BackupSpecSchema, type Backup, type RepositoryAccess } from "@lifeboat/proto";
+import { BackupPhase, BackupSpecSchema, type Backup } from "@lifeboat/proto";
 import type { ClusterId } from "../../../../hub/src/index.js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExpirySweeper } from "../../../../hub/src/backups/index.js";
 import {
   FakeAgentRun,
   TestDirectory,
   backupRecordsIn,
-  initRepository,
   registerCluster,
-  removeDir,
   startCatalogHub,
   testPrefix,
   waitFor,
+  useRedisAndRepository,
   writeFinishedBackup,
   type CatalogHub,
 } from "./support/catalog-fixture.js";
@@ -22,25 +20,13 @@ import {
 const east = "east" as ClusterId;
 
 describe("deleting backups", () => {
-  let redis: RunningRedis;
-  let repoDir: string;
-  let access: RepositoryAccess;
+  const suite = useRedisAndRepository();
   let directory: TestDirectory;
   let hub: CatalogHub;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const repo = await initRepository();
-    repoDir = repo.dir;
-    access = repo.access;
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    await removeDir(repoDir);
-  });
   beforeEach(async () => {
-    directory = new TestDirectory(access);
-    hub = await startCatalogHub(redis.url, testPrefix(), directory);
+    directory = new TestDirectory(suite.access);
+    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
     await registerCluster(hub, "east");
   });
   afterEach(async () => {
@@ -52,7 +38,7 @@ describe("deleting backups", () => {
     const spec = create(BackupSpecSchema, { repository: "main", ...(ttlSeconds ? { ttl: create(DurationSchema, { seconds: ttlSeconds }) } : {}) });
     const [backup] = await hub.catalog.launch({ clusterIds: [east], spec });
     const run = await FakeAgentRun.lease(hub.queue, east);
-    await writeFinishedBackup(access, backup!);
+    await writeFinishedBackup(suite.access, backup!);
     await run.complete({ kind: { case: "backup", value: { phase: BackupPhase.COMPLETED } } });
     const tracker = hub.tracker();
     for (const event of await hub.events.read("0", 1000)) await tracker.apply(event);
@@ -63,12 +49,12 @@ describe("deleting backups", () => {
   it("removes the backup's records from the repository and then from the catalog", async () => {
     const backup = await finishedBackup();
     const keep = await finishedBackup();
-    expect(await backupRecordsIn(access)).toEqual(expect.arrayContaining([`backups/${backup.id}/manifest`, `backups/${backup.id}/log`, `backups/${backup.id}/results`]));
+    expect(await backupRecordsIn(suite.access)).toEqual(expect.arrayContaining([`backups/${backup.id}/manifest`, `backups/${backup.id}/log`, `backups/${backup.id}/results`]));
 
     const deleted = await hub.catalog.delete(backup.id);
     expect(deleted).toMatchObject({ id: backup.id, phase: BackupPhase.DELETING });
-    expect((await backupRecordsIn(access)).filter((name) => name.includes(backup.id))).toEqual([]);
-    expect((await backupRecordsIn(access)).filter((name) => name.includes(keep.id))).toHaveLength(3);
+    expect((await backupRecordsIn(suite.access)).filter((name) => name.includes(backup.id))).toEqual([]);
+    expect((await backupRecordsIn(suite.access)).filter((name) => name.includes(keep.id))).toHaveLength(3);
     await expect(hub.catalog.get(backup.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await hub.catalog.listAll({})).map((b) => b.id)).toEqual([keep.id]);
     expect(await hub.catalog.list({ phase: BackupPhase.DELETING }, { size: 10 })).toEqual({ backups: [], nextPageToken: "" });
@@ -85,12 +71,12 @@ describe("deleting backups", () => {
     const stuck = await hub.catalog.get(backup.id);
     expect(stuck.phase).toBe(BackupPhase.DELETING);
     expect(stuck.failureReason).toMatch(/stays DELETING: repository "main" could not be reached/);
-    expect(await backupRecordsIn(access)).toContain(`backups/${backup.id}/manifest`);
+    expect(await backupRecordsIn(suite.access)).toContain(`backups/${backup.id}/manifest`);
 
     directory.reachable = true;
     await hub.catalog.delete(backup.id);
     await expect(hub.catalog.get(backup.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await backupRecordsIn(access)).filter((name) => name.includes(backup.id))).toEqual([]);
+    expect((await backupRecordsIn(suite.access)).filter((name) => name.includes(backup.id))).toEqual([]);
   });
 
   it("cancels a backup's live task first, and the cancellation changes nothing after", async () => {
@@ -142,6 +128,6 @@ describe("deleting backups", () => {
     expect(expired).toEqual([shortLived.id]);
     expect(errors).toEqual([]);
     expect((await hub.catalog.listAll({})).map((b) => b.id)).toEqual([kept.id]);
-    expect((await backupRecordsIn(access)).filter((name) => name.includes(shortLived.id))).toEqual([]);
+    expect((await backupRecordsIn(suite.access)).filter((name) => name.includes(shortLived.id))).toEqual([]);
   });
 });

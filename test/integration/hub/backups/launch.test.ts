@@ -1,31 +1,20 @@
 import { create, fromJson, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { DurationSchema, timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, BackupSpecSchema, TaskSpecSchema, type BackupSpec } from "@lifeboat/proto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_TTL_MS, withRepositoryCredentials } from "../../../../hub/src/backups/index.js";
-import { PASSWORD, TestDirectory, initRepository, registerCluster, removeDir, startCatalogHub, testPrefix, type CatalogHub } from "./support/catalog-fixture.js";
+import { PASSWORD, TestDirectory, registerCluster, startCatalogHub, testPrefix, useRedisAndRepository, type CatalogHub } from "./support/catalog-fixture.js";
 
 const spec = (fields: MessageInitShape<typeof BackupSpecSchema> = {}): BackupSpec => create(BackupSpecSchema, { repository: "main", includedNamespaces: ["shop"], labels: { app: "shop" }, ...fields });
 
 describe("launching backups", () => {
-  let redis: RunningRedis;
-  let repoDir: string;
+  const suite = useRedisAndRepository();
   let directory: TestDirectory;
   let hub: CatalogHub;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const repo = await initRepository();
-    repoDir = repo.dir;
-    directory = new TestDirectory(repo.access);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    await removeDir(repoDir);
-  });
   beforeEach(async () => {
-    hub = await startCatalogHub(redis.url, testPrefix(), directory);
+    directory = new TestDirectory(suite.access);
+    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
     await registerCluster(hub, "east");
     await registerCluster(hub, "west");
   });

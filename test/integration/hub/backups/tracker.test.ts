@@ -3,9 +3,8 @@ import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, BackupSchema, BackupSpecSchema, type Backup } from "@lifeboat/proto";
 import { silentLog, type ClusterId } from "../../../../hub/src/index.js";
 import { startBackups, type RedisBackupCatalog } from "../../../../hub/src/backups/index.js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startRedis, type RunningRedis } from "../../../harness/src/redis-server.js";
-import { FakeAgentRun, TestDirectory, initRepository, registerCluster, removeDir, startCatalogHub, testPrefix, waitFor, type CatalogHub } from "./support/catalog-fixture.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeAgentRun, TestDirectory, registerCluster, startCatalogHub, testPrefix, waitFor, useRedisAndRepository, type CatalogHub } from "./support/catalog-fixture.js";
 
 const east = "east" as ClusterId;
 const spec = create(BackupSpecSchema, { repository: "main" });
@@ -13,23 +12,13 @@ const spec = create(BackupSpecSchema, { repository: "main" });
 const summary = { items: 12n, itemVersions: 14n, bytes: 4096n, itemsPerResource: { configmaps: 12n } };
 
 describe("tracking backups through their tasks", () => {
-  let redis: RunningRedis;
-  let repoDir: string;
+  const suite = useRedisAndRepository();
   let directory: TestDirectory;
   let hub: CatalogHub;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const repo = await initRepository();
-    repoDir = repo.dir;
-    directory = new TestDirectory(repo.access);
-  });
-  afterAll(async () => {
-    await redis?.stop();
-    await removeDir(repoDir);
-  });
   beforeEach(async () => {
-    hub = await startCatalogHub(redis.url, testPrefix(), directory);
+    directory = new TestDirectory(suite.access);
+    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
     await registerCluster(hub, "east");
   });
   afterEach(async () => {
@@ -127,7 +116,7 @@ describe("tracking backups through their tasks", () => {
   });
 
   it("gives the same records when two trackers on one Redis apply the same events", async () => {
-    const other = await startCatalogHub(redis.url, hub.prefix, directory);
+    const other = await startCatalogHub(suite.redisUrl, hub.prefix, directory);
     try {
       hub.tracker().start();
       other.tracker().start();

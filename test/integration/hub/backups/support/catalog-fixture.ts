@@ -19,6 +19,8 @@ import {
   type RepositoryAccess,
 } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared";
+import { afterAll, beforeAll } from "vitest";
+import { startRedis, type RunningRedis } from "../../../../harness/src/redis-server.js";
 import { Repository, openAccessStorage, openRepositoryWithAccess, putBackupManifest, type BackupManifest } from "@lifeboat/shared/repo";
 import { ClusterStore, EventLog, TaskQueue, TokenStore, connectHubRedis, hashTokenSecret, type ClusterId, type HubRedis, type TaskId } from "../../../../../hub/src/index.js";
 import { BackupTracker, RedisBackupCatalog } from "../../../../../hub/src/backups/index.js";
@@ -229,4 +231,29 @@ export async function writeFinishedBackup(
 /** Names of the backup records in the repository (backups/<id>/<part>). */
 export async function backupRecordsIn(access: RepositoryAccess): Promise<string[]> {
   return withWritableRepository(access, (repo) => repo.manifests.list("backups/"));
+}
+
+/**
+ * A redis-server and a filesystem repository for the suite: made before its tests, removed after.
+ * Register it before the suite's own beforeAll hooks, which may then use it.
+ */
+export function useRedisAndRepository(): { readonly redisUrl: string; readonly access: RepositoryAccess } {
+  let redis: RunningRedis | undefined;
+  let repo: { access: RepositoryAccess; dir: string } | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    repo = await initRepository();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    await removeDir(repo?.dir);
+  });
+  return {
+    get redisUrl() {
+      return redis!.url;
+    },
+    get access() {
+      return repo!.access;
+    },
+  };
 }
