@@ -2,7 +2,6 @@
 // Kubernetes API emulator) against the least any client can spend reading the same lists
 // (`kubectl get --raw`, page by page), then a second backup with nothing changed (dedup).
 // Run: npm run bench:backup -- [options] (see --help). Not part of the test suite.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { newRecordId } from "@lifeboat/shared/repo";
 import { failWithUsage, parseBenchArguments } from "./bench-arguments.js";
+import { kubectlVersion } from "./common/kubectl-version.js";
 import { readCpuSeconds, startEmulatorProcess, waitForIdle } from "./common/emulator-process.js";
 import { makeTarget } from "./common/http.js";
 import { fmtInt, GiB } from "./common/report.js";
@@ -81,14 +81,6 @@ const cliPath = path.join(repoRoot, "test/kube-emulator/dist/cli.js");
 
 const log = (line: string): void => void process.stderr.write(`[backup] ${line}\n`);
 
-function kubectlVersion(): string {
-  const out = spawnSync(kubectl, ["version", "--client", "-o", "json"], { encoding: "utf8" });
-  try {
-    return (JSON.parse(out.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 async function main(): Promise<number> {
   await ensureTools(false, log);
@@ -150,7 +142,7 @@ async function main(): Promise<number> {
         cpuModel: os.cpus()[0]?.model ?? "unknown",
         memoryGiB: Math.round(os.totalmem() / GiB),
         node: process.version,
-        kubectl: kubectlVersion(),
+        kubectl: kubectlVersion(kubectl),
         loadAverageAtStart,
         loadAverageAtEnd: os.loadavg(),
       },

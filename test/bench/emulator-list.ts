@@ -1,7 +1,6 @@
 // Benchmark: how fast the Kubernetes API emulator lists 100,000 objects, and how much memory
 // it needs to hold them. Run: npx tsx test/bench/emulator-list.ts [--objects N] [--namespaces N]
 // (`npm run bench` runs it). See BENCHMARKS.md for the figures and --help for the options.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
+import { kubectlVersion } from "./common/kubectl-version.js";
 import { readCpuSeconds, readMemory, resetPeak, startEmulatorProcess, waitForIdle } from "./common/emulator-process.js";
 import { makeTarget, request, runPool, type HttpTarget } from "./common/http.js";
 import { clientNodeListers, clientNodePagedList, kubectlRawList, rawHttpPagedList, type ListOutcome } from "./emulator-list/listers.js";
@@ -91,14 +91,6 @@ const cliPath = path.resolve(args["emulator-cli"] ?? path.join(repoRoot, "test/k
 
 const log = (line: string): void => void process.stderr.write(`[emulator-list] ${line}\n`);
 
-function kubectlVersion(): string {
-  const out = spawnSync(kubectlPath, ["version", "--client", "-o", "json"], { encoding: "utf8" });
-  try {
-    return (JSON.parse(out.stdout) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(os.tmpdir(), "lifeboat-bench-"));
@@ -248,7 +240,7 @@ async function main(): Promise<void> {
         cpuModel: os.cpus()[0]?.model ?? "unknown",
         memoryGiB: Math.round(os.totalmem() / GiB),
         node: process.version,
-        kubectl: kubectlVersion(),
+        kubectl: kubectlVersion(kubectlPath),
         platform: `${os.platform()} ${os.release()}`,
         loadAverageAtStart,
         loadAverage: os.loadavg(),

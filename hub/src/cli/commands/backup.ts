@@ -4,6 +4,7 @@ import { BackupPhaseSchema, BackupSchema, ListBackupsRequestSchema, ListClusters
 import { LifeboatError } from "@lifeboat/shared/errors";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminClient, type AdminConnectionOptions } from "../admin-connection.js";
+import { allPages } from "../all-pages.js";
 import { missing, parseDuration, parseEnum } from "../arguments.js";
 import { badOption } from "../errors.js";
 import { renderTable, withOutputOption, writeOutput, type OutputFormat } from "../output.js";
@@ -63,7 +64,6 @@ export function addBackupCommands(program: Command): void {
       const phase = options.phase === undefined ? 0 : parseEnum("--phase", options.phase.replace(/-/g, "_"), BackupPhaseSchema);
       const createdAfter = options.since === undefined ? undefined : timestampFromMs(Date.now() - parseDuration("--since", options.since));
       const backups = await withAdmin(options, async (client) => {
-        const all: Backup[] = [];
         const request = create(ListBackupsRequestSchema, {
           cluster: options.cluster ?? "",
           policy: options.policy ?? "",
@@ -72,12 +72,10 @@ export function addBackupCommands(program: Command): void {
           labelSelector: options.selector ?? "",
           pageSize: 1000,
         });
-        do {
-          const page = await client.listBackups(request, unaryCall());
-          all.push(...page.backups);
-          request.pageToken = page.nextPageToken;
-        } while (request.pageToken);
-        return all;
+        return allPages(async (pageToken) => {
+          const page = await client.listBackups({ ...request, pageToken }, unaryCall());
+          return { items: page.backups, nextPageToken: page.nextPageToken };
+        });
       });
       writeOutput(
         options.output,
@@ -126,14 +124,11 @@ function phaseChoices(): string {
 
 /** Every registered cluster, following pages, to resolve names given with --cluster. */
 async function listClusters(client: AdminClient): Promise<Cluster[]> {
-  const all: Cluster[] = [];
   const request = create(ListClustersRequestSchema, { pageSize: 1000 });
-  do {
-    const page = await client.listClusters(request, unaryCall());
-    all.push(...page.clusters);
-    request.pageToken = page.nextPageToken;
-  } while (request.pageToken);
-  return all;
+  return allPages(async (pageToken) => {
+    const page = await client.listClusters({ ...request, pageToken }, unaryCall());
+    return { items: page.clusters, nextPageToken: page.nextPageToken };
+  });
 }
 
 export function getBackup(client: AdminClient): (id: string) => Promise<Backup> {

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { ClusterSchema, ClusterStateSchema, ListClustersRequestSchema, type Cluster } from "@lifeboat/proto";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
+import { allPages } from "../all-pages.js";
 import { enumName, parseEnum } from "../arguments.js";
 import { formatLabels, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
 import { messageJson, formatTime } from "../message-output.js";
@@ -33,14 +34,11 @@ export function addClusterCommands(program: Command): void {
     .action(async (options: Common & { selector?: string; state?: string }) => {
       const state = options.state === undefined ? 0 : parseEnum("--state", options.state, ClusterStateSchema);
       const clusters = await withAdmin(options, async (client) => {
-        const all: Cluster[] = [];
         const request = create(ListClustersRequestSchema, { labelSelector: options.selector ?? "", state, pageSize: 1000 });
-        do {
-          const page = await client.listClusters(request, unaryCall());
-          all.push(...page.clusters);
-          request.pageToken = page.nextPageToken;
-        } while (request.pageToken);
-        return all;
+        return allPages(async (pageToken) => {
+          const page = await client.listClusters({ ...request, pageToken }, unaryCall());
+          return { items: page.clusters, nextPageToken: page.nextPageToken };
+        });
       });
       writeOutput(
         options.output,

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { TaskSchema, TaskSpecSchema, TaskState, TaskStateSchema, ListTasksRequestSchema, type Task, type TaskSpec } from "@lifeboat/proto";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
+import { allPages } from "../all-pages.js";
 import { badOption } from "../errors.js";
 import { enumName, missing, parseCount, parseEnum } from "../arguments.js";
 import { renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
@@ -70,14 +71,11 @@ export function addTaskCommands(program: Command): void {
     .action(async (options: Common & { cluster?: string; state?: string }) => {
       const state = options.state === undefined ? 0 : parseEnum("--state", options.state, TaskStateSchema);
       const tasks = await withAdmin(options, async (client) => {
-        const all: Task[] = [];
         const request = create(ListTasksRequestSchema, { clusterId: options.cluster ?? "", state, pageSize: 1000 });
-        do {
-          const page = await client.listTasks(request, unaryCall());
-          all.push(...page.tasks);
-          request.pageToken = page.nextPageToken;
-        } while (request.pageToken);
-        return all;
+        return allPages(async (pageToken) => {
+          const page = await client.listTasks({ ...request, pageToken }, unaryCall());
+          return { items: page.tasks, nextPageToken: page.nextPageToken };
+        });
       });
       writeOutput(
         options.output,

@@ -9,6 +9,7 @@ import {
 } from "@lifeboat/proto";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
+import { allPages } from "../all-pages.js";
 import { enumName, parseDuration, parseEnum, parseLabels } from "../arguments.js";
 import { formatLabels, renderFields, renderTable, withOutputOption, writeOutput, type Column, type OutputFormat } from "../output.js";
 import { messageJson, formatTime } from "../message-output.js";
@@ -64,14 +65,11 @@ export function addTokenCommands(program: Command): void {
     .action(async (options: Common & { state?: string }) => {
       const state = options.state === undefined ? 0 : parseEnum("--state", options.state, RegistrationTokenStateSchema);
       const tokens = await withAdmin(options, async (client) => {
-        const all: RegistrationToken[] = [];
         const request = create(ListTokensRequestSchema, { state, pageSize: 1000 });
-        do {
-          const page = await client.listTokens(request, unaryCall());
-          all.push(...page.tokens);
-          request.pageToken = page.nextPageToken;
-        } while (request.pageToken);
-        return all;
+        return allPages(async (pageToken) => {
+          const page = await client.listTokens({ ...request, pageToken }, unaryCall());
+          return { items: page.tokens, nextPageToken: page.nextPageToken };
+        });
       });
       writeOutput(
         options.output,
