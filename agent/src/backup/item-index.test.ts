@@ -55,4 +55,23 @@ describe("the item index", () => {
     items.add({ ...current, group: "a.example.com" }, "uid");
     expect([...items.items()].map((i) => i.group)).toEqual(["a.example.com"]);
   });
+
+  it("lists every entry in one order, each with the contents serialize recorded and whether its object is shown under it", () => {
+    const items = index();
+    items.add({ group: "", resource: "configmaps", namespace: "b", name: "x" }, "uid-b");
+    items.add(current, "uid-web");
+    items.add({ group: "", resource: "configmaps", namespace: "a", name: "y" }, "uid-a");
+    items.add(legacy, "uid-web");
+    const entry = items.get(legacy)!;
+    entry.contents = ["c".repeat(64) as never];
+    expect(items.isPreferred(legacy, entry)).toBe(false);
+    expect(items.isPreferred(current, items.get(current)!)).toBe(true);
+    expect(items.get({ ...legacy, name: "missing" })).toBeUndefined();
+    expect([...items.entries()].map((e) => `${e.group}/${e.resource}/${e.namespace}/${e.name}:${e.isPreferred}:${e.contents?.length ?? 0}`)).toEqual([
+      "/configmaps/a/y:true:0",
+      "/configmaps/b/x:true:0",
+      "extensions/ingresses/shop/web:false:1",
+      "networking.k8s.io/ingresses/shop/web:true:0",
+    ]);
+  });
 });

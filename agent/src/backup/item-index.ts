@@ -1,5 +1,8 @@
+import type { BackupItem } from "@lifeboat/shared/repo";
 import type { ResourceRank } from "./preferred-group.js";
 import { resourceKey, type ItemRef } from "./resources.js";
+
+type ContentId = BackupItem["content"];
 
 /** An object of the index, under the resource it is backed up as; `uid` is "" when unknown. */
 export interface IndexedItem extends ItemRef {
@@ -7,8 +10,25 @@ export interface IndexedItem extends ItemRef {
 }
 
 /**
+ * One entry: its object's UID ("" when unknown) and, once serialize stored it, the content of its
+ * JSON in each version of its resource, by the version's place in the resource's served versions
+ * (the preferred first).
+ */
+export interface IndexEntry {
+  readonly uid: string;
+  contents?: Array<ContentId | undefined>;
+}
+
+/** An entry with where it is, as entries() lists them. */
+export interface ListedEntry extends IndexedItem {
+  contents: ReadonlyArray<ContentId | undefined> | undefined;
+  /** Whether the object is shown under this entry's resource (see add). */
+  isPreferred: boolean;
+}
+
+/**
  * The items a backup takes, by resource: the only state that grows with the cluster. It holds
- * names and UIDs, never item JSON.
+ * names, UIDs and the content ids serialize stored, never item JSON.
  *
  * An object served by two groups (an Ingress on 1.16 in extensions and networking.k8s.io) is
  * indexed under each resource it was found in, so serialize reads every group, but counts as
@@ -18,8 +38,8 @@ export interface IndexedItem extends ItemRef {
 interface ResourceEntry {
   group: string;
   resource: string;
-  /** Each entry's UID ("" when unknown), by "namespace/name". */
-  uids: Map<string, string>;
+  /** Each entry, by "namespace/name". */
+  entries: Map<string, IndexEntry>;
 }
 
 export class ItemIndex {
@@ -43,11 +63,11 @@ export class ItemIndex {
   add(item: ItemRef, uid = ""): boolean {
     const key = resourceKey(item);
     let entry = this.#byResource.get(key);
-    if (!entry) this.#byResource.set(key, (entry = { group: item.group, resource: item.resource, uids: new Map() }));
+    if (!entry) this.#byResource.set(key, (entry = { group: item.group, resource: item.resource, entries: new Map() }));
     const name = nameKey(item.namespace, item.name);
-    const known = entry.uids.get(name);
+    const known = entry.entries.get(name)?.uid;
     if (known !== undefined && (known !== "" || uid === "")) return false;
-    entry.uids.set(name, uid);
+    entry.entries.set(name, { uid });
     // An entry first added without its UID (a Namespace of the selection) was counted already.
     const isNewEntry = known === undefined;
     if (uid === "") {
@@ -72,7 +92,21 @@ export class ItemIndex {
   }
 
   has(item: ItemRef): boolean {
-    return this.#byResource.get(resourceKey(item))?.uids.has(nameKey(item.namespace, item.name)) ?? false;
+    return this.get(item) !== undefined;
+  }
+
+  /** The entry of `item`, for serialize to record its contents in. */
+  get(item: ItemRef): IndexEntry | undefined {
+    return this.#byResource.get(resourceKey(item))?.entries.get(nameKey(item.namespace, item.name));
+  }
+
+  /** Whether `item`'s object is shown under its resource: true unless another resource's entry holds it. */
+  isPreferred(item: ItemRef, entry: IndexEntry): boolean {
+    return this.#isShownUnder(entry.uid, this.#byResource.get(resourceKey(item)));
+  }
+
+  #isShownUnder(uid: string, resource: ResourceEntry | undefined): boolean {
+    return uid === "" || this.#preferred.get(uid) === resource;
   }
 
   /** The resources that have entries, each with its entries' namespaces ("" for cluster-scoped). */
@@ -80,18 +114,27 @@ export class ItemIndex {
     return [...this.#byResource.values()].map((entry) => ({
       group: entry.group,
       resource: entry.resource,
-      count: entry.uids.size,
-      namespaces: new Set([...entry.uids.keys()].map((key) => splitKey(key)[0])),
+      count: entry.entries.size,
+      namespaces: new Set([...entry.entries.keys()].map((key) => splitKey(key)[0])),
     }));
   }
 
   /** Every object once, under its preferred resource, resource by resource. */
   *items(): Iterable<IndexedItem> {
-    for (const entry of this.#byResource.values()) {
-      for (const [key, uid] of entry.uids) {
-        if (uid !== "" && this.#preferred.get(uid) !== entry) continue;
-        const [namespace, name] = splitKey(key);
-        yield { group: entry.group, resource: entry.resource, namespace, name, uid };
+    for (const listed of this.entries()) if (listed.isPreferred) yield listed;
+  }
+
+  /**
+   * Every entry, in a stable order: resources by group and name, then entries by namespace and
+   * name, so equal selections list alike whatever order the lists answered in.
+   */
+  *entries(): Iterable<ListedEntry> {
+    for (const key of [...this.#byResource.keys()].sort()) {
+      const resource = this.#byResource.get(key)!;
+      for (const name of [...resource.entries.keys()].sort()) {
+        const { uid, contents } = resource.entries.get(name)!;
+        const [namespace, itemName] = splitKey(name);
+        yield { group: resource.group, resource: resource.resource, namespace, name: itemName, uid, contents, isPreferred: this.#isShownUnder(uid, resource) };
       }
     }
   }

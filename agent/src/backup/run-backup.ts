@@ -26,12 +26,12 @@ import { ItemIndex } from "./item-index.js";
 import { createApiReader, type ApiReader } from "./kube/api-reader.js";
 import { rankByPreferredGroup } from "./preferred-group.js";
 import { isRecordId } from "@lifeboat/shared/repo";
-import { itemName, qualifiedName } from "./resources.js";
+import { itemName } from "./resources.js";
 import { collectSelectedItems } from "./stages/collect.js";
 import { toBackupResources } from "./stages/discover.js";
 import { expandDependencies } from "./stages/expand.js";
 import { checkHooks, runHooks, type HookContext, type HookPhase, type HookPod } from "./stages/hooks.js";
-import { buildManifest, writeBackupRecords } from "./stages/manifest.js";
+import { buildManifest, writeBackupRecords, writeItems, type WrittenItems } from "./stages/manifest.js";
 import { selectResources, type Selection } from "./stages/select.js";
 import { serializeItems, type SerializedItems } from "./stages/serialize.js";
 
@@ -148,11 +148,12 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
 
     progress.enter("manifest");
     report.stage = "manifest";
+    const written = await writeItems(repo.content, serialized.items());
     // Everything the manifest names must be stored before it is written.
     await repo.prepareCommit();
-    const summary = summarize(serialized, dependenciesAdded, repo.content.stats.storedBytes, report);
+    const summary = summarize(serialized, written, dependenciesAdded, repo.content.stats.storedBytes, report);
     const result = resultOf(summary, report, kubernetesVersion, clusterFingerprint, started);
-    report.info(`backup ${result.phase === BackupPhase.COMPLETED ? "completed" : "partially failed"}: ${serialized.items.length} items`);
+    report.info(`backup ${result.phase === BackupPhase.COMPLETED ? "completed" : "partially failed"}: ${written.itemIndex.count} items`);
     const manifest = buildManifest({
       backup,
       spec,
@@ -162,7 +163,7 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
       clusterFingerprint,
       started,
       completed: new Date(),
-      items: serialized.items,
+      itemIndex: written.itemIndex,
     });
     await writeBackupRecords(repo, manifest, report);
     await repo.close();
@@ -208,21 +209,14 @@ async function listNamespaceNames(api: ApiReader, signal: AbortSignal): Promise<
   return names;
 }
 
-function summarize(serialized: SerializedItems, dependenciesAdded: number, bytesAdded: number, report: BackupReport): BackupSummary {
-  const perResource: Record<string, bigint> = {};
-  const perNamespace: Record<string, bigint> = {};
-  for (const item of serialized.items) {
-    const resource = qualifiedName(item);
-    perResource[resource] = (perResource[resource] ?? 0n) + 1n;
-    perNamespace[item.namespace] = (perNamespace[item.namespace] ?? 0n) + 1n;
-  }
+function summarize(serialized: SerializedItems, written: WrittenItems, dependenciesAdded: number, bytesAdded: number, report: BackupReport): BackupSummary {
   return create(BackupSummarySchema, {
-    items: BigInt(serialized.items.length),
+    items: BigInt(written.itemIndex.count),
     itemVersions: BigInt(serialized.itemVersions),
     bytes: BigInt(serialized.bytes),
     bytesAdded: BigInt(bytesAdded),
-    itemsPerResource: perResource,
-    itemsPerNamespace: perNamespace,
+    itemsPerResource: written.perResource,
+    itemsPerNamespace: written.perNamespace,
     warnings: report.warnings,
     errors: report.errors,
     hooks: report.hooks,

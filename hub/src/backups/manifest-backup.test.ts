@@ -14,7 +14,7 @@ const manifest = (fields: Partial<BackupManifest> = {}): BackupManifest => ({
   completed: "2026-01-01T00:01:00.000Z",
   phase: "BACKUP_PHASE_COMPLETED",
   counts: {},
-  items: [],
+  itemIndex: { count: 0, pages: [] },
   volumeSnapshots: [],
   roots: [],
   ...fields,

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BackupPhase, type Backup } from "@lifeboat/proto";
-import { getBackupManifest, listBackups, openStorage, Repository } from "@lifeboat/shared/repo";
+import { getBackupManifest, listBackups, openStorage, readAllItems, Repository } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
 import { kubectlOk } from "../../harness/src/kubectl.js";
@@ -156,7 +156,7 @@ describe("one policy over the fleet", () => {
       for (const backup of done) {
         expect(ids).toContain(backup.id);
         const manifest = await getBackupManifest(repo.manifests, backup.id);
-        const secret = manifest.items.find((item) => item.resource === "secrets" && item.name === "db");
+        const secret = (await readAllItems(repo.content, manifest.itemIndex)).find((item) => item.resource === "secrets" && item.name === "db");
         expect(secret).toBeDefined();
         const json = JSON.parse(Buffer.from(await repo.content.getContent(secret!.content)).toString("utf8")) as { data: Record<string, string> };
         expect(Buffer.from(json.data.password!, "base64").toString()).toBe(SECRET_VALUE);

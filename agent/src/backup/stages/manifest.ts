@@ -11,8 +11,9 @@ import {
   type BackupSpec,
   type BackupSummary,
 } from "@lifeboat/proto";
-import { backupRecordName, putBackupManifest, type BackupItem, type BackupManifest, type Repository } from "@lifeboat/shared/repo";
+import { backupRecordName, putBackupManifest, writeItemIndex, type BackupItem, type BackupManifest, type ItemIndexRef, type Repository } from "@lifeboat/shared/repo";
 import type { BackupLogEntry, BackupReport } from "../backup-report.js";
+import { qualifiedName } from "../resources.js";
 
 export interface ManifestInput {
   backup: Backup;
@@ -23,7 +24,7 @@ export interface ManifestInput {
   clusterFingerprint: string;
   started: Date;
   completed: Date;
-  items: BackupItem[];
+  itemIndex: ItemIndexRef;
 }
 
 /**
@@ -49,7 +50,7 @@ export function buildManifest(input: ManifestInput): BackupManifest {
       warnings: summary.warnings.length,
       errors: summary.errors.length,
     },
-    items: input.items,
+    itemIndex: input.itemIndex,
     volumeSnapshots: [],
     roots: [],
     clusterName: backup.clusterName,
@@ -59,6 +60,28 @@ export function buildManifest(input: ManifestInput): BackupManifest {
     ...(backup.expireTime ? { expires: timestampDate(backup.expireTime).toISOString() } : {}),
     summary: toJson(BackupSummarySchema, summary),
   };
+}
+
+/** The item index as written, with the counts a summary shows. */
+export interface WrittenItems {
+  itemIndex: ItemIndexRef;
+  perResource: Record<string, bigint>;
+  perNamespace: Record<string, bigint>;
+}
+
+/** Stores `items` as the backup's item index (pages of content), counting them as they pass. */
+export async function writeItems(content: Pick<Repository["content"], "putContent">, items: Iterable<BackupItem>): Promise<WrittenItems> {
+  const perResource: Record<string, bigint> = {};
+  const perNamespace: Record<string, bigint> = {};
+  function* counted(): Iterable<BackupItem> {
+    for (const item of items) {
+      const resource = qualifiedName(item);
+      perResource[resource] = (perResource[resource] ?? 0n) + 1n;
+      perNamespace[item.namespace] = (perNamespace[item.namespace] ?? 0n) + 1n;
+      yield item;
+    }
+  }
+  return { itemIndex: await writeItemIndex(content, counted()), perResource, perNamespace };
 }
 
 /** The repository as the manifest stage uses it. */

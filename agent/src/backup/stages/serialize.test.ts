@@ -44,15 +44,15 @@ describe("serializing items", () => {
     const { api, index, report, content } = setup();
     const done: number[] = [];
     const result = await serializeItems(index, { api, content, resources: [widgets, configmaps], report, concurrency: 2, onProgress: (items) => done.push(items) });
-    expect(result.items.map((i) => `${i.resource}/${i.name}`).sort()).toEqual(["configmaps/web", "widgets/blue", "widgets/red"]);
+    expect([...result.items()].map((i) => `${i.resource}/${i.name}`).sort()).toEqual(["configmaps/web", "widgets/blue", "widgets/red"]);
     expect(result.itemVersions).toBe(5);
-    const blue = result.items.find((i) => i.name === "blue")!;
+    const blue = [...result.items()].find((i) => i.name === "blue")!;
     expect(blue).toMatchObject({ group: "shop.example.com", version: "v1", kind: "Widget", namespace: "shop" });
     expect(blue.versions!.map((v) => v.version)).toEqual(["v1", "v1beta1"]);
     expect(blue.content).toBe(blue.versions![0]!.content);
     expect(content.stored.get(blue.content)).toBe('{"apiVersion":"shop.example.com/v1","kind":"Widget","metadata":{"labels":{},"name":"blue","namespace":"shop"},"spec":{"a":2,"z":1}}');
     expect(JSON.parse(content.stored.get(blue.versions![1]!.content)!).apiVersion).toBe("shop.example.com/v1beta1");
-    expect(result.bytes).toBe([...result.items.flatMap((i) => i.versions!.map((v) => content.stored.get(v.content)!.length))].reduce((a, b) => a + b, 0));
+    expect(result.bytes).toBe([...[...result.items()].flatMap((i) => i.versions!.map((v) => content.stored.get(v.content)!.length))].reduce((a, b) => a + b, 0));
     expect(done.at(-1)).toBe(3);
     // Namespaces are listed one by one: "blog" holds nothing indexed and is never read.
     expect(api.lists.some((l) => l.includes("ns=blog"))).toBe(false);
@@ -72,8 +72,8 @@ describe("serializing items", () => {
     const done: number[] = [];
     const { report, content } = setup();
     const result = await serializeItems(index, { api, content, resources, report, concurrency: 2, onProgress: (items) => done.push(items) });
-    expect(result.items.map((i) => `${i.group}/${i.name}`).sort()).toEqual(["extensions/old", "networking.k8s.io/web"]);
-    const item = result.items.find((i) => i.name === "web")!;
+    expect([...result.items()].map((i) => `${i.group}/${i.name}`).sort()).toEqual(["extensions/old", "networking.k8s.io/web"]);
+    const item = [...result.items()].find((i) => i.name === "web")!;
     expect(item.versions!.map((v) => `${v.group ?? "(own)"}/${v.version}`)).toEqual(["(own)/v1beta1", "extensions/v1beta1"]);
     expect(item.content).toBe(item.versions![0]!.content);
     expect(JSON.parse(content.stored.get(item.versions![1]!.content)!).apiVersion).toBe("extensions/v1beta1");
@@ -83,11 +83,26 @@ describe("serializing items", () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it("gives the items in one stable order, whatever order they were selected in", async () => {
+    const names = ["blue", "red"];
+    const orders: string[][] = [];
+    for (const order of [names, [...names].reverse()]) {
+      const { api, report, content } = setup();
+      const index = new ItemIndex();
+      index.add({ group: "", resource: "configmaps", namespace: "shop", name: "web" });
+      for (const name of order) index.add({ group: "shop.example.com", resource: "widgets", namespace: "shop", name });
+      const result = await serializeItems(index, { api, content, resources: [widgets, configmaps], report, concurrency: 2 });
+      orders.push([...result.items()].map((i) => `${i.resource}/${i.name}`));
+    }
+    expect(orders[0]).toEqual(["configmaps/web", "widgets/blue", "widgets/red"]);
+    expect(orders[1]).toEqual(orders[0]);
+  });
+
   it("warns about an item deleted since it was selected and leaves it out", async () => {
     const { api, index, report, content } = setup();
     index.add({ group: "", resource: "configmaps", namespace: "shop", name: "gone" });
     const result = await serializeItems(index, { api, content, resources: [widgets, configmaps], report, concurrency: 1 });
-    expect(result.items.map((i) => i.name)).not.toContain("gone");
+    expect([...result.items()].map((i) => i.name)).not.toContain("gone");
     expect(report.warnings.map((w) => [w.resource, w.namespace, w.name])).toEqual([["configmaps", "shop", "gone"]]);
     expect(report.errors).toEqual([]);
   });
@@ -96,7 +111,7 @@ describe("serializing items", () => {
     const { api, index, report, content } = setup();
     api.failLists({ group: "shop.example.com", version: "v1beta1", resource: "widgets" }, new LifeboatError("PERMISSION_DENIED", "forbidden"));
     const result = await serializeItems(index, { api, content, resources: [widgets, configmaps], report, concurrency: 1 });
-    expect(result.items.find((i) => i.name === "blue")!.versions!.map((v) => v.version)).toEqual(["v1"]);
+    expect([...result.items()].find((i) => i.name === "blue")!.versions!.map((v) => v.version)).toEqual(["v1"]);
     expect(report.errors.map((e) => e.message)).toEqual(["cannot list widgets.shop.example.com in shop.example.com/v1beta1: forbidden"]);
     expect(report.warnings).toEqual([]);
   });

@@ -2,10 +2,10 @@ import type { BackupItem } from "@lifeboat/shared/repo";
 import { stringify } from "safe-stable-stringify";
 import type { BackupReport } from "../backup-report.js";
 import { forEachConcurrently } from "../concurrency.js";
-import type { ItemIndex } from "../item-index.js";
+import type { ItemIndex, ListedEntry } from "../item-index.js";
 import type { ApiReader, KubeObject } from "../kube/api-reader.js";
 import { endsBackup } from "../kube/list-errors.js";
-import { rankByPreferredGroup } from "../preferred-group.js";
+import { rankByPreferredGroup, type ResourceRank } from "../preferred-group.js";
 import { apiVersionOf, qualifiedName, resourceKey, type BackupResource, type ItemRef } from "../resources.js";
 import { mergeAliases, type ServedItem } from "./merge-aliases.js";
 
@@ -30,10 +30,11 @@ export interface SerializeContext {
 
 export interface SerializedItems {
   /**
-   * The manifest's item index: every object once, with its JSON in each group and version that
-   * serves it, the preferred first (see mergeAliases).
+   * The manifest's items, in the index's stable order: every object once, with its JSON in each
+   * group and version that serves it, the preferred first (see mergeAliases). Read from the index
+   * each time it is called, so the items are never all in memory.
    */
-  items: BackupItem[];
+  items(): Iterable<BackupItem>;
   /** Every stored version of every item, in all its groups. */
   itemVersions: number;
   bytes: number;
@@ -45,17 +46,14 @@ const MAX_NAMESPACES_LISTED_ONE_BY_ONE = 20;
 /**
  * Stores every item of `index` in every version its resource is served in: lists each version
  * in pages (only one page of JSON in memory per resource), writes each indexed item's JSON with
- * sorted keys (equal objects give equal bytes, so an unchanged item adds nothing) and keeps only
- * content ids. An object indexed under two resources (the same UID in two groups) becomes one
- * item, under the group the cluster prefers (rankByPreferredGroup). An item gone since it was
- * selected is a warning; a resource version that cannot be listed is an error (the backup ends
- * PartiallyFailed) unless the failure ends the backup.
+ * sorted keys (equal objects give equal bytes, so an unchanged item adds nothing) and records
+ * only its content id, in the index. An object indexed under two resources (the same UID in two
+ * groups) becomes one item, under the group the cluster prefers (rankByPreferredGroup). An item
+ * gone since it was selected is a warning; a resource version that cannot be listed is an error
+ * (the backup ends PartiallyFailed) unless the failure ends the backup.
  */
 export async function serializeItems(index: ItemIndex, context: SerializeContext): Promise<SerializedItems> {
   const byKey = new Map(context.resources.map((r) => [resourceKey(r), r]));
-  const stored = new Map<string, ServedItem>();
-  // Objects with a stored item, by UID (or by resource and name when the UID is unknown).
-  const storedObjects = new Set<string>();
   let itemsDone = 0;
   let itemVersions = 0;
   let bytes = 0;
@@ -64,7 +62,8 @@ export async function serializeItems(index: ItemIndex, context: SerializeContext
     const resource = byKey.get(resourceKey(entry));
     if (!resource) return;
     const scopes = resource.namespaced && entry.namespaces.size <= MAX_NAMESPACES_LISTED_ONE_BY_ONE ? [...entry.namespaces] : [undefined];
-    for (const version of resource.versions) {
+    // Versions are served preferred first: an entry's contents follow the same order.
+    for (const [versionIndex, version] of resource.versions.entries()) {
       const ref = { group: resource.group, version, resource: resource.resource };
       if (unreadable.has(resourceKey(resource))) break;
       try {
@@ -72,44 +71,79 @@ export async function serializeItems(index: ItemIndex, context: SerializeContext
           for await (const page of context.api.listPages(ref, { namespace, signal: context.signal })) {
             for (const object of page.items) {
               const item: ItemRef = { group: resource.group, resource: resource.resource, namespace: resource.namespaced ? (object.metadata?.namespace ?? "") : "", name: object.metadata?.name ?? "" };
-              if (!index.has(item)) continue;
-              const isPreferred = version === resource.preferredVersion;
-              const key = `${item.namespace}/${item.name}`;
-              const existing = stored.get(`${resourceKey(item)}/${key}`);
-              if (!isPreferred && !existing) continue; // gone from the preferred version's list: warned below
+              const indexed = index.get(item);
+              if (!indexed) continue;
+              if (versionIndex > 0 && indexed.contents?.[0] === undefined) continue; // gone from the preferred version's list: warned below
               const json = Buffer.from(stringify(withTypeMeta(object, apiVersionOf(ref), resource.kind)) ?? "", "utf8");
               const content = await context.content.putContent("item", json);
               itemVersions++;
               bytes += json.length;
-              if (isPreferred) {
-                const uid = object.metadata?.uid ?? "";
-                stored.set(`${resourceKey(item)}/${key}`, { ...item, kind: resource.kind, version, content, versions: [{ version, content }], uid });
-                const objectKey = uid || `${resourceKey(item)}/${key}`;
-                if (!storedObjects.has(objectKey)) {
-                  storedObjects.add(objectKey);
-                  itemsDone++;
-                }
-              } else {
-                existing!.versions!.push({ version, content });
-              }
+              (indexed.contents ??= [])[versionIndex] = content;
+              if (versionIndex === 0 && index.isPreferred(item, indexed)) itemsDone++;
               context.onProgress?.(itemsDone, bytes);
             }
           }
         }
       } catch (err) {
         if (endsBackup(err, context.signal)) throw err;
-        if (version === resource.preferredVersion) unreadable.add(resourceKey(resource));
+        if (versionIndex === 0) unreadable.add(resourceKey(resource));
         context.report.error(`cannot list ${qualifiedName(resource)} in ${apiVersionOf(ref)}: ${(err as Error).message}`, { resource: qualifiedName(resource) });
       }
     }
   });
-  for (const item of index.items()) {
-    if (unreadable.has(resourceKey(item))) continue; // its resource's error says why
-    if (!storedObjects.has(item.uid) && !stored.has(`${resourceKey(item)}/${item.namespace}/${item.name}`)) {
-      context.report.warn("the item was deleted while the backup ran; it is not in the backup", { resource: qualifiedName(item), namespace: item.namespace, name: item.name });
+  warnAboutDeleted(index, unreadable, context.report);
+  const rank = rankByPreferredGroup(context.resources);
+  return { items: () => storedItems(index, byKey, rank), itemVersions, bytes };
+}
+
+/** Warns about each object none of whose entries was stored, unless its resource could not be listed (its error says why). */
+function warnAboutDeleted(index: ItemIndex, unreadable: ReadonlySet<string>, report: BackupReport): void {
+  // An object whose preferred resource lost it may still be stored under another group.
+  const storedElsewhere = new Set<string>();
+  for (const entry of index.entries()) if (!entry.isPreferred && entry.contents?.[0] !== undefined) storedElsewhere.add(entry.uid);
+  for (const entry of index.entries()) {
+    if (!entry.isPreferred || unreadable.has(resourceKey(entry))) continue;
+    if (entry.contents?.[0] === undefined && !storedElsewhere.has(entry.uid)) {
+      report.warn("the item was deleted while the backup ran; it is not in the backup", { resource: qualifiedName(entry), namespace: entry.namespace, name: entry.name });
     }
   }
-  return { items: mergeAliases(stored.values(), rankByPreferredGroup(context.resources)), itemVersions, bytes };
+}
+
+/**
+ * The stored items in the index's order. Objects several resources hold (the same UID) are
+ * merged first, in memory: they are few (Ingresses on 1.14-1.21, Events). Each merged item is
+ * given at the place of the entry it is shown under.
+ */
+function* storedItems(index: ItemIndex, resources: ReadonlyMap<string, BackupResource>, rank: ResourceRank): Iterable<BackupItem> {
+  const aliased = new Map<string, ServedItem[]>();
+  for (const entry of index.entries()) if (!entry.isPreferred) aliased.set(entry.uid, []);
+  if (aliased.size > 0) {
+    for (const entry of index.entries()) {
+      const served = aliased.has(entry.uid) ? servedItem(entry, resources) : undefined;
+      if (served) aliased.get(entry.uid)!.push(served);
+    }
+  }
+  const merged = new Map<string, BackupItem>();
+  for (const [uid, served] of aliased) if (served.length > 0) merged.set(uid, mergeAliases(served, rank)[0]!);
+  for (const entry of index.entries()) {
+    const item = entry.uid === "" ? undefined : merged.get(entry.uid);
+    if (item) {
+      if (item.group === entry.group && item.resource === entry.resource) yield item;
+      continue;
+    }
+    const served = servedItem(entry, resources);
+    if (served) yield mergeAliases([served], rank)[0]!;
+  }
+}
+
+/** The item of one entry as serialize stored it, or undefined when its preferred version was not stored. */
+function servedItem(entry: ListedEntry, resources: ReadonlyMap<string, BackupResource>): ServedItem | undefined {
+  const resource = resources.get(resourceKey(entry));
+  const own = entry.contents?.[0];
+  if (!resource || own === undefined) return undefined;
+  const versions = entry.contents!.flatMap((content, i) => (content === undefined ? [] : [{ version: resource.versions[i]!, content }]));
+  const { group, namespace, name, uid } = entry;
+  return { group, version: resource.versions[0]!, resource: resource.resource, kind: resource.kind, namespace, name, content: own, versions, uid };
 }
 
 /** A listed item carries no apiVersion and kind (the list does); the stored JSON says what it is. */

@@ -7,9 +7,10 @@ import { LifeboatError } from "../../errors/index.js";
 export type ContentId = string & { readonly __brand: "ContentId" };
 
 /** What a blob holds; kept in the index so maintenance can tell file data from listings. */
-export type ContentKind = "data" | "tree" | "item" | "meta";
+export type ContentKind = "data" | "tree" | "item" | "meta" | "items";
 
-export const CONTENT_KINDS: readonly ContentKind[] = ["data", "tree", "item", "meta"];
+// Appended only: an index entry stores its kind as the position here.
+export const CONTENT_KINDS: readonly ContentKind[] = ["data", "tree", "item", "meta", "items"];
 export const CONTENT_ID_BYTES = 32;
 
 const CONTENT_ID_PATTERN = /^[0-9a-f]{64}$/;

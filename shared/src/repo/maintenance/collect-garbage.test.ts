@@ -3,6 +3,8 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitSnapshot, makeRepository, writeTree, type RepositoryFixture } from "../../testing/repository-fixture.js";
+import { backupRecordName, putBackupManifest, readItemIndex, writeItemIndex, type BackupItem } from "../manifest/index.js";
+import { backupManifest } from "../manifest/test-records.js";
 import { restoreTree } from "../object/index.js";
 import type { Repository } from "../repository.js";
 import { checkRepository } from "./check.js";
@@ -55,6 +57,40 @@ describe("collectGarbage", () => {
     await expectRestores(reader, keep.tree, kept);
     expect((await checkRepository(reader, { readData: true })).problems).toEqual([]);
     await reader.close();
+  });
+
+  it("keeps a backup's items, reached through its item index pages, until its manifest is deleted", async () => {
+    const repo = await fixture.open();
+    const items: BackupItem[] = [];
+    for (let i = 0; i < 400; i++) {
+      const content = await repo.content.putContent("item", Buffer.from(JSON.stringify({ name: `cm-${i}`, data: randomBytes(200).toString("hex") })));
+      items.push({ group: "", version: "v1", resource: "configmaps", namespace: "shop", name: `cm-${i}`, content, versions: [{ version: "v1", content }] });
+    }
+    const itemIndex = await writeItemIndex(repo.content, items, { minItems: 8, maxItems: 64, averageItems: 32 });
+    await repo.prepareCommit();
+    const manifest = backupManifest({ itemIndex, roots: [] });
+    await putBackupManifest(repo.manifests, manifest);
+    await repo.close();
+
+    const gc = await fixture.open();
+    expect((await collectGarbage(gc, { graceMs: 0 })).packsDeleted).toBe(0);
+    await gc.close();
+    const reader = await fixture.open({ write: false });
+    expect((await checkRepository(reader, { readData: true })).problems).toEqual([]);
+    let read = 0;
+    for await (const item of readItemIndex(reader.content, itemIndex)) {
+      expect(JSON.parse(Buffer.from(await reader.content.getContent(item.content)).toString()).name).toBe(item.name);
+      read++;
+    }
+    expect(read).toBe(400);
+    await reader.close();
+
+    await fixture.storage.delete(backupRecordName(manifest.id, "manifest"));
+    const after = await fixture.open();
+    const report = await collectGarbage(after, { graceMs: 0 });
+    await after.close();
+    expect(report.packsDeleted + report.packsRepacked).toBeGreaterThan(0);
+    expect(await packCount()).toBe(0);
   });
 
   it("keeps unreferenced packs younger than the grace period", async () => {

@@ -1,9 +1,9 @@
 // Marking: every content id reachable from the live records, following trees to their files
-// and subtrees. Shared by garbage collection (what to keep) and checks (what must exist).
+// and subtrees, and item index pages to their items. Shared by garbage collection (what to keep) and checks (what must exist).
 import { isLifeboatError } from "../../errors/index.js";
-import type { ContentId, ContentStore } from "../content/index.js";
+import type { ContentId, ContentKind, ContentStore } from "../content/index.js";
 import type { ManifestStore } from "../manifest/index.js";
-import { referencedRoots } from "../manifest/index.js";
+import { itemPageContents, ITEM_PAGE_KIND, referencedRoots } from "../manifest/index.js";
 import { decodeTreeListing } from "../object/index.js";
 
 export interface MarkResult {
@@ -32,32 +32,35 @@ export async function markFrom(content: ContentStore, manifests: ManifestStore, 
 }
 
 async function walk(content: ContentStore, roots: readonly ContentId[], result: MarkResult): Promise<void> {
-  const trees: ContentId[] = [];
+  const parents: ContentId[] = [];
   const mark = (id: ContentId): void => {
     if (result.live.has(id)) return;
     result.live.add(id);
     const location = content.locate(id);
     if (!location && !content.has(id)) result.unreadable.set(id, "not in the index");
-    else if (location?.kind === "tree") trees.push(id);
+    else if (location && childrenOf[location.kind]) parents.push(id);
   };
   roots.forEach(mark);
   // Depth-first with an explicit stack: memory is the set plus the listings on the stack.
-  while (trees.length > 0) {
-    const id = trees.pop()!;
-    let entries;
+  while (parents.length > 0) {
+    const id = parents.pop()!;
+    let children: ContentId[];
     try {
-      entries = decodeTreeListing(await content.getContent(id)).entries;
+      children = childrenOf[content.locate(id)!.kind]!(await content.getContent(id), id);
     } catch (err) {
       if (!isLifeboatError(err)) throw err;
       result.unreadable.set(id, err.message);
       continue;
     }
-    for (const entry of entries) {
-      if (entry.subtree) mark(entry.subtree as ContentId);
-      for (const chunk of entry.content ?? []) mark(chunk as ContentId);
-    }
+    children.forEach(mark);
   }
 }
+
+// The kinds of content that name other content, and how to read the names.
+const childrenOf: Partial<Record<ContentKind, (bytes: Uint8Array, id: ContentId) => ContentId[]>> = {
+  tree: (bytes) => decodeTreeListing(bytes).entries.flatMap((entry) => [...(entry.subtree ? [entry.subtree] : []), ...(entry.content ?? [])] as ContentId[]),
+  [ITEM_PAGE_KIND]: (bytes, id) => itemPageContents(bytes, `item index page ${id}`),
+};
 
 /** Which of `records` reference any of `ids` (for naming the backups a damaged pack affects). */
 export async function recordsReferencing(content: ContentStore, manifests: ManifestStore, records: readonly string[], ids: ReadonlySet<ContentId>): Promise<string[]> {

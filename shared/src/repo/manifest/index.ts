@@ -21,3 +21,4 @@ export {
   listBackups,
 } from "./typed-records.js";
 export { referencedRoots } from "./referenced-roots.js";
+export { writeItemIndex, readItemIndex, readAllItems, decodeItemPage, itemPageContents, itemContents, ITEM_PAGE_KIND, DEFAULT_ITEM_PAGING, type ItemIndexRef, type ItemPaging } from "./item-index.js";

@@ -1,4 +1,5 @@
 // The typed records: what a snapshot and a backup manifest hold, and their shape checks.
+import type { ItemIndexRef } from "./item-index.js";
 import type { ContentId, RecordChecker } from "./record-checks.js";
 
 export interface SnapshotStats {
@@ -62,7 +63,8 @@ export interface BackupManifest {
   completed: string;
   phase: string;
   counts: Record<string, number>;
-  items: BackupItem[];
+  /** The items, stored as pages of content (see item-index.ts). */
+  itemIndex: ItemIndexRef;
   volumeSnapshots: unknown[];
   /** Other content the backup keeps alive (e.g. volume snapshot trees). */
   roots: ContentId[];
@@ -106,7 +108,7 @@ export function checkBackupManifest(value: unknown, check: RecordChecker): Backu
     completed: check.time(r.completed, "completed"),
     phase: check.string(r.phase, "phase"),
     counts: check.counts(r.counts, "counts"),
-    items: check.array(r.items, "items").map((item, i) => checkItem(item, `items[${i}]`, check)),
+    itemIndex: checkItemIndexRef(r.itemIndex, check),
     volumeSnapshots: check.array(r.volumeSnapshots, "volumeSnapshots"),
     roots: check.array(r.roots, "roots").map((id, i) => check.contentId(id, `roots[${i}]`)),
     ...optionalCatalogFields(r, check),
@@ -127,28 +129,10 @@ function optionalCatalogFields(r: Record<string, unknown>, check: RecordChecker)
   return fields;
 }
 
-function checkItem(value: unknown, at: string, check: RecordChecker): BackupItem {
-  const item = check.object(value, at);
-  const checked: BackupItem = {
-    group: check.string(item.group, `${at}.group`, { empty: true }),
-    version: check.string(item.version, `${at}.version`),
-    resource: check.string(item.resource, `${at}.resource`),
-    namespace: check.string(item.namespace, `${at}.namespace`, { empty: true }),
-    name: check.string(item.name, `${at}.name`),
-    content: check.contentId(item.content, `${at}.content`),
+function checkItemIndexRef(value: unknown, check: RecordChecker): ItemIndexRef {
+  const ref = check.object(value, "itemIndex");
+  return {
+    count: check.count(ref.count, "itemIndex.count"),
+    pages: check.array(ref.pages, "itemIndex.pages").map((id, i) => check.contentId(id, `itemIndex.pages[${i}]`)),
   };
-  if (item.kind !== undefined) checked.kind = check.string(item.kind, `${at}.kind`);
-  if (item.versions !== undefined) {
-    checked.versions = check.array(item.versions, `${at}.versions`).map((v, i) => checkItemVersion(v, `${at}.versions[${i}]`, check));
-  }
-  return checked;
-}
-
-function checkItemVersion(value: unknown, at: string, check: RecordChecker): BackupItemVersion {
-  const entry = check.object(value, at);
-  const checked: BackupItemVersion = { version: check.string(entry.version, `${at}.version`), content: check.contentId(entry.content, `${at}.content`) };
-  // Set only when another group serves the object; "" is the core group (core v1 events beside events.k8s.io).
-  if (entry.group !== undefined) checked.group = check.string(entry.group, `${at}.group`, { empty: true });
-  if (entry.resource !== undefined) checked.resource = check.string(entry.resource, `${at}.resource`);
-  return checked;
 }

@@ -9,21 +9,12 @@ describe("referencedRoots", () => {
     expect(referencedRoots(`snapshots/${snapshot.id}`, snapshot)).toEqual([snapshot.tree]);
   });
 
-  it("names every item content and root of a backup manifest, once each", () => {
+  it("names every item index page and root of a backup manifest, once each", () => {
     const shared = contentId();
-    const manifest = backupManifest({ roots: [shared, contentId()] });
-    manifest.items[1]!.content = shared;
+    const manifest = backupManifest({ roots: [shared, contentId()], itemIndex: { count: 600, pages: [contentId(), shared] } });
     const roots = referencedRoots(`backups/${manifest.id}/manifest`, manifest);
-    expect(new Set(roots)).toEqual(new Set([manifest.items[0]!.content, ...manifest.roots]));
+    expect(new Set(roots)).toEqual(new Set([...manifest.itemIndex.pages, ...manifest.roots]));
     expect(roots).toHaveLength(3);
-  });
-
-  it("names the content of every version of an item, in its own group and in others", () => {
-    const [own, alias] = [contentId(), contentId()];
-    const manifest = backupManifest({ roots: [] });
-    manifest.items[0]!.versions = [{ version: "v1", content: manifest.items[0]!.content }, { group: "events.k8s.io", resource: "events", version: "v1beta1", content: alias }];
-    manifest.items[1]!.versions = [{ version: "v1", content: own }];
-    expect(new Set(referencedRoots(`backups/${manifest.id}/manifest`, manifest))).toEqual(new Set([manifest.items[0]!.content, alias, manifest.items[1]!.content, own]));
   });
 
   it("names nothing for logs, results and restore records", () => {

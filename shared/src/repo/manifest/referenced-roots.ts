@@ -7,8 +7,8 @@ import { checkBackupManifest, checkSnapshotRecord } from "./records.js";
 
 /**
  * The content ids record `name` references, without duplicates: a snapshot's tree; a backup
- * manifest's item contents and roots; none for logs, results and restore records. A record that
- * does not match its kind throws CORRUPT, since collecting on a misread record would lose data.
+ * manifest's item index pages (marking follows them to the items) and roots; none for logs,
+ * results and restore records. A record that does not match its kind throws CORRUPT, since collecting on a misread record would lose data.
  */
 export function referencedRoots(name: string, record: unknown): ContentId[] {
   checkRecordName(name);
@@ -16,8 +16,7 @@ export function referencedRoots(name: string, record: unknown): ContentId[] {
   if (name.startsWith("snapshots/")) return [checkSnapshotRecord(record, check).tree];
   if (name.startsWith("backups/") && name.endsWith("/manifest")) {
     const manifest = checkBackupManifest(record, check);
-    const contents = manifest.items.flatMap((item) => [item.content, ...(item.versions ?? []).map((v) => v.content)]);
-    return [...new Set([...contents, ...manifest.roots])];
+    return [...new Set([...manifest.itemIndex.pages, ...manifest.roots])];
   }
   return [];
 }

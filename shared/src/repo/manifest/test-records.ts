@@ -30,10 +30,7 @@ export function backupManifest(overrides: Partial<BackupManifest> = {}): BackupM
     completed: "2026-11-24T02:03:00.000Z",
     phase: "Completed",
     counts: { items: 2, errors: 0 },
-    items: [
-      { group: "", version: "v1", resource: "configmaps", namespace: "shop", name: "settings", content: contentId() },
-      { group: "apps", version: "v1", resource: "deployments", namespace: "shop", name: "web", content: contentId() },
-    ],
+    itemIndex: { count: 2, pages: [contentId()] },
     volumeSnapshots: [],
     roots: [contentId()],
     ...overrides,

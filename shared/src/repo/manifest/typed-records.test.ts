@@ -8,7 +8,7 @@ import { FilesystemStorage } from "../storage/filesystem-storage.js";
 import { ManifestStore } from "./manifest-store.js";
 import { newRecordId } from "./record-names.js";
 import type { BackupManifest, SnapshotRecord } from "./records.js";
-import { backupManifest, contentId, snapshotRecord } from "./test-records.js";
+import { backupManifest, snapshotRecord } from "./test-records.js";
 import {
   getBackupManifest,
   getSnapshot,
@@ -18,11 +18,6 @@ import {
   putSnapshot,
 } from "./typed-records.js";
 import { failure } from "../../testing/failure.js";
-
-/** An Ingress item with `overrides`. */
-function item(overrides: Record<string, unknown>): Record<string, unknown> {
-  return { group: "networking.k8s.io", version: "v1beta1", resource: "ingresses", namespace: "shop", name: "web", content: contentId(), ...overrides };
-}
 
 let dir: string;
 let storage: BlobStorage;
@@ -81,41 +76,6 @@ describe("backup manifests", () => {
     expect(await getBackupManifest(store, manifest.id)).toEqual(manifest);
   });
 
-  it("round-trip an item served under two groups, each version naming its group and resource when not the item's own", async () => {
-    const [own, older, legacy] = [contentId(), contentId(), contentId()];
-    const ingress = {
-      group: "networking.k8s.io",
-      version: "v1beta1",
-      resource: "ingresses",
-      kind: "Ingress",
-      namespace: "shop",
-      name: "web",
-      content: own,
-      versions: [
-        { version: "v1beta1", content: own },
-        { group: "extensions", resource: "ingresses", version: "v1beta1", content: legacy },
-      ],
-    };
-    const event = {
-      group: "",
-      version: "v1",
-      resource: "events",
-      kind: "Event",
-      namespace: "shop",
-      name: "web.1",
-      content: older,
-      versions: [{ version: "v1", content: older }, { group: "events.k8s.io", version: "v1beta1", content: contentId() }],
-    };
-    // A version in the core group of an item of another group says so with "".
-    const coreAlias = { ...event, group: "events.k8s.io", version: "v1beta1", name: "web.2", versions: [{ version: "v1beta1", content: older }, { group: "", version: "v1", content: contentId() }] };
-    const manifest = backupManifest({ items: [ingress, event, coreAlias] });
-    await putBackupManifest(store, manifest);
-    const read = await getBackupManifest(store, manifest.id);
-    expect(read).toEqual(manifest);
-    expect(read.items[0]!.versions![0]).not.toHaveProperty("group");
-    expect(read.items[2]!.versions![1]).toEqual({ group: "", version: "v1", content: coreAlias.versions[1]!.content });
-  });
-
   it("list only backups whose manifest is written, ignoring one still in progress", async () => {
     const done = backupManifest();
     const inProgress = newRecordId();
@@ -126,11 +86,10 @@ describe("backup manifests", () => {
   });
 
   it.each<[string, Partial<Record<keyof BackupManifest, unknown>>, string]>([
-    ["an item without a content id", { items: [{ group: "", version: "v1", resource: "pods", namespace: "a", name: "b" }] }, "items[0].content"],
+    ["no item index", { itemIndex: undefined }, "itemIndex"],
+    ["an item index page that is not a content id", { itemIndex: { count: 1, pages: ["nope"] } }, "itemIndex.pages[0]"],
+    ["a negative item count", { itemIndex: { count: -1, pages: [] } }, "itemIndex.count"],
     ["a bad root", { roots: ["nope"] }, "roots[0]"],
-    ["a version whose group is not a string", { items: [item({ versions: [{ group: 1, version: "v1", content: contentId() }] })] }, "items[0].versions[0].group"],
-    ["a version with an empty resource", { items: [item({ versions: [{ group: "extensions", resource: "", version: "v1beta1", content: contentId() }] })] }, "items[0].versions[0].resource"],
-    ["a version without a content id", { items: [item({ versions: [{ group: "extensions", version: "v1beta1" }] })] }, "items[0].versions[0].content"],
     ["no cluster", { cluster: "" }, "cluster"],
     ["a count that is not a number", { counts: { items: "2" } }, "counts.items"],
   ])("refuse to write a manifest with %s", async (_, overrides, field) => {

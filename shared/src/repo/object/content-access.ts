@@ -6,7 +6,8 @@
 /** Keyed BLAKE3-256 of a content's plaintext: 64 lowercase hex characters. */
 export type ContentId = string & { readonly __brand: "ContentId" };
 
-export type ContentKind = "data" | "tree" | "item" | "meta";
+/** data: file chunks; tree: listings; item: a resource's JSON; items: a page of a backup's item index. */
+export type ContentKind = "data" | "tree" | "item" | "meta" | "items";
 
 export interface ContentWriter {
   /**

@@ -11,7 +11,7 @@ const chunker = { minSize: 1024, avgSize: 4096, maxSize: 16 * 1024 };
 
 /** Counts the contents each kind receives, storing them in the real test store. */
 function counting(store: TestContentStore) {
-  const puts: Record<ContentKind, number> = { data: 0, tree: 0, item: 0, meta: 0 };
+  const puts: Record<ContentKind, number> = { data: 0, tree: 0, item: 0, meta: 0, items: 0 };
   return {
     puts,
     putContent(kind: ContentKind, data: Uint8Array) {

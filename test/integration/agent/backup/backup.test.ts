@@ -155,6 +155,8 @@ describe.each(["1.16", "1.30"])("backing up a %s cluster", (k8sVersion) => {
     const [a, b] = [await readManifest(access, first.id), await readManifest(access, second.id)];
     expect(manifestItemNames(b)).toEqual(manifestItemNames(a));
     expect(b.items.map((i) => i.content)).toEqual(a.items.map((i) => i.content));
+    // The item index is the same pages: the second manifest points at what the first stored.
+    expect(b.itemIndex).toEqual(a.itemIndex);
     expect(second.result.summary!.bytesAdded).toBe(0n);
     expect(second.result.summary!.bytes).toBe(first.result.summary!.bytes);
   });

@@ -3,7 +3,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { BackupSpecSchema, BackupTaskSchema, RepositoryAccessSchema, type BackupTaskResult, type RepositoryAccess } from "@lifeboat/proto";
-import { Repository, getBackupManifest, newRecordId, openAccessStorage, type BackupManifest, type BlobStorage } from "@lifeboat/shared/repo";
+import { Repository, getBackupManifest, newRecordId, openAccessStorage, readAllItems, type BackupItem, type BackupManifest, type BlobStorage } from "@lifeboat/shared/repo";
 import { pino } from "pino";
 import { runBackup, type BackupContext } from "../../../../../agent/src/backup/index.js";
 import { backupTask } from "../../../../../agent/src/executor/kinds/backup.js";
@@ -77,12 +77,18 @@ export async function readRepository<T>(access: RepositoryAccess, read: (repo: R
   }
 }
 
-export async function readManifest(access: RepositoryAccess, id: string): Promise<BackupManifest> {
-  return readRepository(access, (repo) => getBackupManifest(repo.manifests, id));
+/** A manifest with its item index read, as the tests look at it. */
+export type ManifestWithItems = BackupManifest & { items: BackupItem[] };
+
+export async function readManifest(access: RepositoryAccess, id: string): Promise<ManifestWithItems> {
+  return readRepository(access, async (repo) => {
+    const manifest = await getBackupManifest(repo.manifests, id);
+    return { ...manifest, items: await readAllItems(repo.content, manifest.itemIndex) };
+  });
 }
 
 /** "resource.group/namespace/name" of every item in a manifest, sorted. */
-export function manifestItemNames(manifest: BackupManifest): string[] {
+export function manifestItemNames(manifest: ManifestWithItems): string[] {
   return manifest.items.map((item) => itemName(item)).sort();
 }
 

@@ -209,7 +209,7 @@ export async function writeFinishedBackup(
     completed: new Date().toISOString(),
     phase: options.phaseName ?? BackupPhaseSchema.values.find((v) => v.number === phase)!.name,
     counts: { items: Number(summary.items) },
-    items: [],
+    itemIndex: { count: 0, pages: [] },
     volumeSnapshots: [],
     roots: [],
     clusterName: backup.clusterName,
