@@ -8,6 +8,7 @@ export default defineConfig({
       "@lifeboat/kube-emulator": fileURLToPath(new URL("./test/kube-emulator/src/index.ts", import.meta.url)),
       "@lifeboat/hub": fileURLToPath(new URL("./hub/src/index.ts", import.meta.url)),
       "@lifeboat/agent": fileURLToPath(new URL("./agent/src/index.ts", import.meta.url)),
+      "@lifeboat/shared/restore": fileURLToPath(new URL("./shared/src/restore/index.ts", import.meta.url)),
       "@lifeboat/shared/repo": fileURLToPath(new URL("./shared/src/repo/index.ts", import.meta.url)),
       "@lifeboat/shared/errors": fileURLToPath(new URL("./shared/src/errors/index.ts", import.meta.url)),
       "@lifeboat/shared": fileURLToPath(new URL("./shared/src/index.ts", import.meta.url)),

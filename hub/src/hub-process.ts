@@ -12,6 +12,7 @@ import { loadTlsMaterial } from "./tls-material.js";
 import { TokenStore } from "./tokens/index.js";
 import { backupAssignmentPreparer, startBackups } from "./backups/index.js";
 import { clusterStoreLookup, PolicyStore } from "./policies/index.js";
+import { chainPreparers, restoreAssignmentPreparer, startRestores } from "./restores/index.js";
 import { openRepositoryRegistry } from "./repositories/index.js";
 import { startPolicyRuntime } from "./schedules/index.js";
 
@@ -120,6 +121,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     const repositories = await openRepositoryRegistry({ redis: redis.command, prefix, dataDir: options.dataDir });
     const backups = await startBackups({ redis, prefix, queue, events, clusters, directory: repositories, log, expiryEveryMs: options.backupExpiryEveryMs });
     stopping.push(() => backups.close());
+    const restores = startRestores({ redis, prefix, queue, events, clusters, backups: backups.catalog, directory: repositories, log });
+    stopping.push(() => restores.close());
     const policyRuntime = await startPolicyRuntime({ redis, prefix, clusters, repositories, catalog: backups.catalog, retentionEveryMs: options.retentionEveryMs, log });
     stopping.push(() => policyRuntime.close());
     const clusterLookup = clusterStoreLookup(clusters);
@@ -145,7 +148,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         settings,
         maxMessageBytes: config.maxMessageBytes,
         log,
-        prepareAssignment: backupAssignmentPreparer(repositories),
+        prepareAssignment: chainPreparers(backupAssignmentPreparer(repositories), restoreAssignmentPreparer(repositories)),
       }),
       { onUnexpectedError },
     );
@@ -162,6 +165,10 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         clusters,
         clusterIdOfName: (name) => clusterLookup.idOfName(name),
         policyIdOf: async (idOrName) => (await policyStore.find(idOrName))?.id,
+      },
+      restores: {
+        catalog: restores.catalog,
+        clusterIdOfName: (name) => clusterLookup.idOfName(name),
       },
     });
     addService(server, AdminService, admin, {

@@ -1,5 +1,5 @@
 // The hub: gRPC services, registration and the fleet's records, repositories, policies and their
-// schedules, the backup catalog and retention.
+// schedules, the backup catalog and retention, and restores.
 export const component = "hub";
 export * from "./store/index.js";
 export * from "./queue/index.js";
@@ -10,6 +10,7 @@ export * from "./tokens/index.js";
 export * from "./grpc/index.js";
 export * from "./repositories/index.js";
 export * from "./backups/index.js";
+export * from "./restores/index.js";
 export * from "./policies/index.js";
 export * from "./schedules/index.js";
 export * from "./retention/index.js";

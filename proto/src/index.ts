@@ -8,5 +8,6 @@ export * from "./gen/lifeboat/v1/event_pb.js";
 export * from "./gen/lifeboat/v1/inventory_pb.js";
 export * from "./gen/lifeboat/v1/policy_pb.js";
 export * from "./gen/lifeboat/v1/repository_pb.js";
+export * from "./gen/lifeboat/v1/restore_pb.js";
 export * from "./gen/lifeboat/v1/task_pb.js";
 export * from "./gen/lifeboat/v1/token_pb.js";

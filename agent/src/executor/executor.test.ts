@@ -24,6 +24,7 @@ function executorWith(run: (context: TaskContext) => Promise<void>, leaseDuratio
       },
     },
     backup: { run: () => Promise.reject(new Error("the executor tests run inventory tasks only")) },
+    restore: { run: () => Promise.reject(new Error("the executor tests run inventory tasks only")) },
   };
   const executor = new Executor({
     kinds,

@@ -4,7 +4,7 @@ import { backupRecordName } from "@lifeboat/shared/repo";
 import { BackupPhase, BackupPhaseSchema } from "@lifeboat/proto";
 import type { RepositoryDirectory } from "../repositories/directory-types.js";
 import type { BackupStore } from "./backup-store.js";
-import { withBackupRepository } from "./open-backup-repository.js";
+import { withRepository } from "../repositories/with-repository.js";
 
 export interface LogDeps {
   store: BackupStore;
@@ -26,7 +26,7 @@ export async function readBackupLog(deps: LogDeps, id: string): Promise<string[]
     new LifeboatError("NOT_FOUND", `backup ${id} has no log: it is ${phaseName(backup.phase)}, and a log is written when the backup run ends`, { field: "id", value: id, cause });
   const name = backup.spec?.repository ?? "";
   if (name === "" || backup.phase === BackupPhase.FAILED_VALIDATION) throw noLog();
-  const record = await withBackupRepository(deps.directory, name, async (repo) => {
+  const record = await withRepository(deps.directory, name, async (repo) => {
     try {
       return await repo.manifests.get(backupRecordName(id, "log"));
     } catch (err) {

@@ -7,7 +7,7 @@ import type { TaskQueue } from "../queue/index.js";
 import type { RepositoryDirectory } from "../repositories/directory-types.js";
 import type { TaskId } from "../store/index.js";
 import type { BackupStore } from "./backup-store.js";
-import { withBackupRepository } from "./open-backup-repository.js";
+import { withRepository } from "../repositories/with-repository.js";
 import { changed } from "./track-task.js";
 
 export interface DeleteDeps {
@@ -34,7 +34,7 @@ async function cancelLiveTask(queue: DeleteDeps["queue"], backup: Backup): Promi
 async function removeRepositoryRecords(directory: RepositoryDirectory, backup: Backup): Promise<void> {
   const name = backup.spec?.repository ?? "";
   if (name === "") return; // refused before a repository was named: nothing was written
-  await withBackupRepository(directory, name, async (repo) => {
+  await withRepository(directory, name, async (repo) => {
     for (const part of PARTS) await repo.manifests.delete(backupRecordName(backup.id, part));
   });
 }

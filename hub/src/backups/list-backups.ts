@@ -3,7 +3,7 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, type Backup } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared";
-import { parseLabelSelector, type LabelSelector } from "../clusters/label-selector.js";
+import { parseLabelSelector, type LabelSelector } from "@lifeboat/shared";
 import { indexBound, indexMember } from "./backup-keys.js";
 import { createMs, type BackupStore } from "./backup-store.js";
 import type { BackupFilter } from "./catalog-types.js";

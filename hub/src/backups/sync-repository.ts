@@ -4,7 +4,7 @@ import { getBackupManifest, listBackups } from "@lifeboat/shared/repo";
 import type { RepositoryDirectory } from "../repositories/directory-types.js";
 import type { BackupStore } from "./backup-store.js";
 import { backupFromManifest } from "./manifest-backup.js";
-import { withBackupRepository } from "./open-backup-repository.js";
+import { withRepository } from "../repositories/with-repository.js";
 
 export interface SyncDeps {
   store: BackupStore;
@@ -23,7 +23,7 @@ export interface SyncReport {
 /** Reads every manifest of repository `name` and adds the backups the catalog lacks. */
 export async function syncRepository(deps: SyncDeps, name: string): Promise<SyncReport> {
   const report: SyncReport = { added: 0, known: 0, problems: [] };
-  await withBackupRepository(deps.directory, name, async (repo) => {
+  await withRepository(deps.directory, name, async (repo) => {
     for (const id of await listBackups(repo.manifests)) {
       if (await deps.store.read(id)) {
         report.known++;

@@ -10,7 +10,7 @@ import {
   type BackupSpec,
   type ExecHook,
 } from "@lifeboat/proto";
-import { parseLabelSelector } from "../clusters/label-selector.js";
+import { parseLabelSelector } from "@lifeboat/shared";
 
 // A namespace name is a DNS-1123 label (at most 63 characters); a glob may use '*' and '?' where a
 // name has letters.

@@ -18,6 +18,8 @@ const GROUPS: Record<string, () => Promise<AddCommands>> = {
   repository: async () => (await import("./commands/repository.js")).addRepositoryCommands,
   policy: async () => (await import("./commands/policy.js")).addPolicyCommands,
   backup: async () => (await import("./commands/backup.js")).addBackupCommands,
+  restore: async () => (await import("./commands/restore.js")).addRestoreCommands,
+  migrate: async () => (await import("./commands/restore.js")).addMigrateCommand,
   repo: async () => (await import("./commands/repo.js")).addRepoCommands,
 };
 

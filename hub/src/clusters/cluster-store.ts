@@ -2,7 +2,7 @@ import { LifeboatError } from "@lifeboat/shared";
 import type { Redis } from "ioredis";
 import { DEFAULT_KEY_PREFIX, defineTaskScripts, taskKeys, type ClusterId, type TaskKeys, type TaskScriptCommands } from "../store/index.js";
 import { parseClusterFields, type ClusterRecord, type ClusterState } from "./cluster-record.js";
-import { parseLabelSelector } from "./label-selector.js";
+import { parseLabelSelector } from "@lifeboat/shared";
 
 export interface ClusterStoreOptions {
   /** The hub process's command connection (see connectHubRedis). */

@@ -9,6 +9,7 @@ import type { TokenStore } from "../tokens/index.js";
 import { createBackupHandlers, type AdminBackupsDeps } from "./admin-backups.js";
 import { createPolicyHandlers, type PolicyHandlerDeps } from "./admin-policies.js";
 import { createRepositoryHandlers, type RepositoryHandlerDeps } from "./admin-repositories.js";
+import { createRestoreHandlers, type AdminRestoresDeps } from "./admin-restores.js";
 import { clusterStateFromWire, toWireCluster } from "./wire-cluster.js";
 import { fanOutTargets } from "./fan-out-targets.js";
 import { isEventOfCluster, toWireEvent } from "./wire-event.js";
@@ -24,6 +25,7 @@ export interface AdminServiceDeps {
   repositories: RepositoryHandlerDeps["repositories"];
   policies: PolicyHandlerDeps["policies"];
   backups: Omit<AdminBackupsDeps, "log">;
+  restores: Omit<AdminRestoresDeps, "log">;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -53,6 +55,7 @@ export function createAdminService(deps: AdminServiceDeps): ServiceImplementatio
     ...createRepositoryHandlers({ repositories: deps.repositories, log }),
     ...createPolicyHandlers({ policies: deps.policies, log }),
     ...createBackupHandlers({ ...deps.backups, log }),
+    ...createRestoreHandlers({ ...deps.restores, log }),
 
     async createToken(request) {
       const { token, secret } = await tokens.create({

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
-import { BackupChangeType, BackupSchema, ClusterChangeType, EventSchema, PolicyChangeType, PolicySchema, TaskChangeType, TokenChangeType } from "@lifeboat/proto";
+import { BackupChangeType, BackupSchema, ClusterChangeType, EventSchema, PolicyChangeType, PolicySchema, RestoreChangeType, RestoreSchema, TaskChangeType, TokenChangeType } from "@lifeboat/proto";
 import { parseClusterFields } from "../clusters/index.js";
 import { isTaskEvent, LEASE_EXPIRED, type HubEvent, type RecordEventType, type TaskEvent, type TaskEventType } from "../queue/index.js";
 import { parseTokenFields } from "../tokens/index.js";
@@ -40,6 +40,12 @@ const backupChangeTypes: Partial<Record<RecordEventType, BackupChangeType>> = {
   "backup.deleted": BackupChangeType.DELETED,
 };
 
+const restoreChangeTypes: Partial<Record<RecordEventType, RestoreChangeType>> = {
+  "restore.created": RestoreChangeType.CREATED,
+  "restore.updated": RestoreChangeType.UPDATED,
+  "restore.deleted": RestoreChangeType.DELETED,
+};
+
 const policyChangeTypes: Partial<Record<RecordEventType, PolicyChangeType>> = {
   "policy.created": PolicyChangeType.CREATED,
   "policy.updated": PolicyChangeType.UPDATED,
@@ -47,15 +53,20 @@ const policyChangeTypes: Partial<Record<RecordEventType, PolicyChangeType>> = {
   "policy.deleted": PolicyChangeType.DELETED,
 };
 
-/** Whether WatchEvents with a cluster filter shows the event: that cluster's own, its tasks' and its backups' changes. */
+/** Whether WatchEvents with a cluster filter shows the event: that cluster's own, its tasks', its backups' and the restores into it. */
 export function isEventOfCluster(event: HubEvent, clusterId: string): boolean {
   if (isTaskEvent(event)) return event.clusterId === clusterId;
-  return (event.type.startsWith("cluster.") || event.type.startsWith("backup.")) && event.clusterId === clusterId;
+  return (event.type.startsWith("cluster.") || event.type.startsWith("backup.") || event.type.startsWith("restore.")) && event.clusterId === clusterId;
 }
 
 /** The fields appendRecord takes for a backup change: the backup as proto JSON text. */
 export function backupEventFields(backup: JsonValue): Record<string, string> {
   return { backup: JSON.stringify(backup) };
+}
+
+/** The fields appendRecord takes for a restore change: the restore as proto JSON text. */
+export function restoreEventFields(restore: JsonValue): Record<string, string> {
+  return { restore: JSON.stringify(restore) };
 }
 
 /** The fields appendRecord takes for a policy change: the policy, and the backups a firing made. */
@@ -73,6 +84,11 @@ export function toWireEvent(event: HubEvent): MessageInitShape<typeof EventSchem
   if (backupType !== undefined) {
     const backup = fromJson(BackupSchema, JSON.parse(event.fields.backup ?? "{}") as JsonValue, parseOptions);
     return { ...base, change: { case: "backup", value: { type: backupType, backup } } };
+  }
+  const restoreType = restoreChangeTypes[event.type];
+  if (restoreType !== undefined) {
+    const restore = fromJson(RestoreSchema, JSON.parse(event.fields.restore ?? "{}") as JsonValue, parseOptions);
+    return { ...base, change: { case: "restore", value: { type: restoreType, restore } } };
   }
   const policyType = policyChangeTypes[event.type];
   if (policyType !== undefined) {

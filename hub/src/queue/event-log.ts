@@ -25,6 +25,9 @@ export const RECORD_EVENT_TYPES = [
   "policy.updated",
   "policy.fired",
   "policy.deleted",
+  "restore.created",
+  "restore.updated",
+  "restore.deleted",
 ] as const;
 export type RecordEventType = (typeof RECORD_EVENT_TYPES)[number];
 
@@ -42,6 +45,7 @@ export interface RecordEvent {
   tokenId?: string;
   backupId?: string;
   policyId?: string;
+  restoreId?: string;
   /** ms since epoch (Redis clock; the hub's clock for appendRecord's events). */
   at: number;
   fields: Record<string, string>;
@@ -52,6 +56,7 @@ export interface RecordEventIds {
   clusterId?: string;
   backupId?: string;
   policyId?: string;
+  restoreId?: string;
 }
 
 /** Every kind of event in the log. */
@@ -166,6 +171,8 @@ export function parseHubEventEntry(id: string, flat: readonly string[]): HubEven
   if (backupId !== undefined) event.backupId = backupId;
   const policyId = f.get("policyId");
   if (policyId !== undefined) event.policyId = policyId;
+  const restoreId = f.get("restoreId");
+  if (restoreId !== undefined) event.restoreId = restoreId;
   return event;
 }
 

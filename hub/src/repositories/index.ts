@@ -6,4 +6,5 @@ export { repositoryKeys, type RepositoryKeys } from "./repository-keys.js";
 export { RepositoryStore, type RepositoryRecord } from "./repository-store.js";
 export { RepositoryRegistry, toWireRepository, type RepositoryCheck, type RepositoryRegistryOptions } from "./repository-registry.js";
 export { openRepositoryReadOnly } from "./open-repository.js";
+export { withRepository } from "./with-repository.js";
 export { openRepositoryRegistry, type OpenRepositoryRegistryOptions } from "./open-repository-registry.js";

@@ -22,6 +22,7 @@ export {
   listSnapshots,
   newRecordId,
   backupRecordName,
+  restoreRecordName,
   isRecordId,
   type BackupPart,
   putSnapshot,

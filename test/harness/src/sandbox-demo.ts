@@ -6,6 +6,9 @@
 // loopback port), one agent per cluster registered with a token, and their inventory. Then a
 // backup: a filesystem repository, a policy that backs up the shop on the 1.16 cluster every
 // night and keeps a week of dailies, run once now, and `lifeboat backup describe` of the result.
+// Then the migration: that backup restored into the 1.30 cluster, into the namespace
+// shop-migrated and from the in-tree disk class to the CSI one, its report, and `kubectl get` of
+// the migrated app as 1.30 serves it (networking.k8s.io/v1 Ingress, batch/v1 CronJob).
 import { Command } from "commander";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -133,7 +136,7 @@ async function startLifeboat(targets: readonly Target[], root: string, groups: P
  * A filesystem repository, a nightly policy for the shop on the 1.16 cluster (a week of
  * dailies kept), run once now and waited for, and the resulting backup described.
  */
-async function backUpTheShop(root: string, running: RunningFleet): Promise<void> {
+async function backUpTheShop(root: string, running: RunningFleet): Promise<string> {
   const repository = `file://${join(root, "repository")}`;
   const passwordFile = join(root, "repository.password");
   await writeFile(passwordFile, `${randomBytes(18).toString("base64url")}\n`, { mode: 0o600 });
@@ -154,6 +157,33 @@ async function backUpTheShop(root: string, running: RunningFleet): Promise<void>
   const made = JSON.parse(await lifeboat(["policy", "run", "shop-nightly", "--wait", "-o", "json", ...running.admin])) as Array<{ id: string }>;
   await show("backup list", ["backup", "list"]);
   await show(`backup describe ${made[0]!.id}`, ["backup", "describe", made[0]!.id]);
+  return made[0]!.id;
+}
+
+/** The migrated namespace on the 1.30 cluster, beside that cluster's own shop. */
+const MIGRATED_NAMESPACE = "shop-migrated";
+
+/**
+ * Restores the 1.16 backup into the 1.30 cluster, into another namespace and from the in-tree
+ * disk class to the CSI one, then shows the restore's report and the app as 1.30 serves it.
+ */
+async function migrateTheShop(backupId: string, target: Target, running: RunningFleet): Promise<void> {
+  const args = [
+    "restore", "create", "--from-backup", backupId, "--to-cluster", `demo-${target.version.replace(".", "-")}`,
+    "--namespace-mapping", `shop:${MIGRATED_NAMESPACE}`, "--storage-class-mapping", "standard-hdd:fast-ssd",
+  ];
+  process.stdout.write(`\n== lifeboat ${args.join(" ")} --wait\n`);
+  process.stderr.write("lifeboat: restoring the backup into the 1.30 cluster and waiting for it\n");
+  const made = JSON.parse(await lifeboat([...args, "--wait", "-o", "json", ...running.admin])) as { id: string } | Array<{ id: string }>;
+  const id = Array.isArray(made) ? made[0]!.id : made.id;
+  process.stdout.write(`\n== lifeboat restore describe ${id}\n`);
+  process.stdout.write(await lifeboat(["restore", "describe", id, ...running.admin]));
+  // The custom resource came with its CRD, which the 1.30 cluster did not have.
+  const migratedKinds = `${kinds},${SHOP_CRD.name}`;
+  process.stdout.write(`\n== ${target.label}: kubectl get ${migratedKinds} -n ${MIGRATED_NAMESPACE}\n`);
+  process.stdout.write(
+    await kubectlOk(target, ["get", migratedKinds, "-n", MIGRATED_NAMESPACE, "-o", "custom-columns=KIND:.kind,API VERSION:.apiVersion,NAME:.metadata.name,STORAGE CLASS:.spec.storageClassName,RESTORED BY:.metadata.labels.lifeboat\\.io/restore"]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -239,7 +269,8 @@ async function main(): Promise<void> {
     process.stdout.write(await lifeboat(["cluster", "list", ...running.admin]));
     process.stdout.write(`\n== lifeboat task list\n`);
     process.stdout.write(await lifeboat(["task", "list", ...running.admin]));
-    await backUpTheShop(root, running);
+    const backupId = await backUpTheShop(root, running);
+    await migrateTheShop(backupId, targets.find((t) => t.version === "1.30") ?? targets[1]!, running);
 
     if (opts.keep) {
       process.stdout.write("\nRunning until Ctrl-C. Use the CLI against this hub with:\n");

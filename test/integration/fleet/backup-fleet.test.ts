@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BackupPhase, type Backup } from "@lifeboat/proto";
+import { BackupPhase, TaskState, type Backup } from "@lifeboat/proto";
 import { getBackupManifest, listBackups, openStorage, readAllItems, Repository } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
@@ -223,7 +223,18 @@ describe("faults", () => {
     gate.hold();
     const { backups } = await admin.createBackup({ clusterIds: [clusterIds[2]!], spec: spec() });
     const id = backups[0]!.id;
-    await until("the backup to reach the gated API server", async () => (gate.waiting > 0 ? true : undefined), 30_000, 100);
+    // Leased by this agent (not merely queued behind its inventory, whose requests the gate holds
+    // too): only then does killing it make the task's lease expire and a second attempt run it.
+    await until(
+      "the backup's task to be leased and the agent waiting on the gated API server",
+      async () => {
+        const taskId = (await admin.getBackup({ id })).backup?.taskId;
+        const task = taskId ? (await admin.getTask({ id: taskId })).task : undefined;
+        return task?.state === TaskState.LEASED && gate.waiting > 0 ? true : undefined;
+      },
+      30_000,
+      100,
+    );
     await killGroup(agents[2]!);
     gate.release();
     await fleet.startAgent({ hubs: [hub.address], hub: hubDir, stateDir: join(root, "agent-2"), kubeconfig: join(root, "gated.kubeconfig"), name: "cluster-2" });

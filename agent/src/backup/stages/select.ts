@@ -78,13 +78,13 @@ export function selectResources(spec: BackupSpec, resources: readonly BackupReso
 }
 
 /** What the cluster-resource policy means for this spec: all cluster-scoped items, only dependencies, or none. */
-function effectiveClusterPolicy(policy: ClusterResourcePolicy, hasNamespaceFilter: boolean): "all" | "dependencies" | "none" {
+export function effectiveClusterPolicy(policy: ClusterResourcePolicy, hasNamespaceFilter: boolean): "all" | "dependencies" | "none" {
   if (policy === ClusterResourcePolicy.INCLUDE) return "all";
   if (policy === ClusterResourcePolicy.EXCLUDE) return "none";
   return hasNamespaceFilter ? "dependencies" : "all";
 }
 
-function checkNotBoth(included: readonly string[], excluded: readonly string[], field: string): void {
+export function checkNotBoth(included: readonly string[], excluded: readonly string[], field: string): void {
   const both = excluded.find((entry) => included.includes(entry));
   if (both !== undefined) {
     throw new LifeboatError("INVALID_ARGUMENT", `${field}: "${both}" is both included and excluded; name it in one list only`, { field, value: both });

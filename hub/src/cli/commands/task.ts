@@ -104,15 +104,21 @@ export function addTaskCommands(program: Command): void {
     });
 }
 
-/** The kinds a task can be: the TaskSpec oneof's fields, so a new kind in proto/ shows up here (backups have their own command). */
+// Kinds with a command of their own, which records them in a catalog; a bare task of one would run
+// without its record, a repository's credentials or a retention.
+const CATALOG_KINDS: Record<string, string> = {
+  backup: "backups are made with `lifeboat backup create`, which records them in the catalog",
+  restore: "restores are made with `lifeboat restore create`, which records them in the catalog",
+};
+
+/** The kinds a task can be: the TaskSpec oneof's fields, so a new kind in proto/ shows up here. */
 function taskKinds(): string[] {
-  return TaskSpecSchema.oneofs[0]!.fields.map((field) => field.localName).filter((kind) => kind !== "backup");
+  return TaskSpecSchema.oneofs[0]!.fields.map((field) => field.localName).filter((kind) => !(kind in CATALOG_KINDS));
 }
 
 /** A TaskSpec of the named kind with the kind's default settings. */
 function taskSpec(kind: string): TaskSpec {
-  // A bare backup task would run without a catalog record, a repository's credentials or a retention.
-  if (kind === "backup") throw badOption("--kind", kind, "backups are made with `lifeboat backup create`, which records them in the catalog");
+  if (kind in CATALOG_KINDS) throw badOption("--kind", kind, CATALOG_KINDS[kind]!);
   const field = TaskSpecSchema.oneofs[0]!.fields.find((f) => f.localName === kind);
   if (!field || field.message === undefined) throw badOption("--kind", kind, `expected one of ${taskKinds().join(", ")}`);
   return create(TaskSpecSchema, { kind: { case: field.localName, value: create(field.message) } } as Parameters<typeof create<typeof TaskSpecSchema>>[1]);

@@ -1,4 +1,4 @@
-import { LifeboatError } from "@lifeboat/shared";
+import { LifeboatError } from "./errors/index.js";
 
 /** One requirement of a label selector, as Kubernetes defines them. */
 type Requirement =

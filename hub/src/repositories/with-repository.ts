@@ -1,10 +1,10 @@
-// The catalog reads and removes backup records in a repository without a writer lease: deleting
-// records and reading manifests never writes content.
+// The catalogs read and remove backup and restore records in a repository without a writer
+// lease: deleting records and reading manifests never writes content.
 import { openRepositoryWithAccess, type Repository } from "@lifeboat/shared/repo";
-import type { RepositoryDirectory } from "../repositories/directory-types.js";
+import type { RepositoryDirectory } from "./directory-types.js";
 
 /** Opens repository `name` read-only, runs `use`, and closes it (and its storage) whatever happens. */
-export async function withBackupRepository<T>(directory: RepositoryDirectory, name: string, use: (repo: Repository) => Promise<T>): Promise<T> {
+export async function withRepository<T>(directory: Pick<RepositoryDirectory, "access">, name: string, use: (repo: Repository) => Promise<T>): Promise<T> {
   const access = await directory.access(name);
   const repo = await openRepositoryWithAccess(access, { write: false });
   try {

@@ -1,0 +1,13 @@
+export { sanitizeObject, SANITIZE_RULES } from "./sanitize.js";
+export { skipReason } from "./skip-reason.js";
+export type { SanitizeOptions, SanitizeRule } from "./sanitize-rule.js";
+export { dropJobControllerUid } from "./rules/drop-job-controller-uid.js";
+export { dropNodePorts } from "./rules/drop-node-ports.js";
+export { dropOwnerReferences } from "./rules/drop-owner-references.js";
+export { dropPodNodeName } from "./rules/drop-pod-node-name.js";
+export { dropPodTokenVolume } from "./rules/drop-pod-token-volume.js";
+export { dropPvClaimRef } from "./rules/drop-pv-claim-ref.js";
+export { dropPvcBinding } from "./rules/drop-pvc-binding.js";
+export { dropServerMetadata } from "./rules/drop-server-metadata.js";
+export { dropServiceClusterIps } from "./rules/drop-service-cluster-ips.js";
+export { dropStatus } from "./rules/drop-status.js";

@@ -1,0 +1,11 @@
+export { RedisRestoreCatalog, type RedisRestoreCatalogOptions } from "./restore-catalog.js";
+export { RestoreStore, type StoredRestore, type RestoreStoreOptions } from "./restore-store.js";
+export { RestoreTracker, type RestoreTrackerOptions } from "./restore-tracker.js";
+export { restoreKeys, type RestoreKeys } from "./restore-keys.js";
+export { newRestoreId, parseRestoreId, isRestoreId } from "./restore-id.js";
+export { RESTORE_TASK_KIND, type RestoreClusters, type TargetCluster, type CreateRestoreRequest } from "./create-restore.js";
+export type { RestoreFilter, RestorePage } from "./list-restores.js";
+export { applyRestoreTaskChange } from "./track-restore-task.js";
+export { restoreEventsOf, type RestoreEvents, type RestoreEventType } from "./restore-events.js";
+export { restoreAssignmentPreparer, chainPreparers } from "./repository-credentials.js";
+export { startRestores, type StartRestoresOptions, type RunningRestores } from "./start-restores.js";
