@@ -28,6 +28,7 @@ const usage = `Usage: npm run bench:restore -- [options]   (= npx tsx test/bench
   --concurrency N    creates in flight while loading the source (16)
   --k8s-version V    persona of the emulators (1.30)
   --runner built|tsx run the tasks bundled into plain JavaScript, as an agent runs (built), or from source
+  --cpu-prof DIR     run the restore under node --cpu-prof, writing its profile into DIR
   --keep             leave the work directory (repository, reference files, kubeconfigs) in place
   --json             print the results as JSON instead of Markdown
   -h, --help         this text
@@ -45,6 +46,7 @@ const args = parseBenchArguments(
     concurrency: { type: "string", default: "16" },
     "k8s-version": { type: "string", default: "1.30" },
     runner: { type: "string", default: "built" },
+    "cpu-prof": { type: "string" },
     keep: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -115,7 +117,8 @@ async function main(): Promise<number> {
     running.add(lifeboatTarget.emulator);
     const restoreRunner = await prepareRunner(runnerMode, "restore");
     cleanups.push(() => restoreRunner.dispose());
-    const restore = await measureRestore(restoreRunner.args, lifeboatTarget.kubeconfig, repository, backupId, newRecordId());
+    const nodeFlags = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : [];
+    const restore = await measureRestore([...nodeFlags, ...restoreRunner.args], lifeboatTarget.kubeconfig, repository, backupId, newRecordId());
     const lifeboatCount = await countObjects(httpOf(lifeboatTarget.emulator, lifeboatTarget.kubeconfig), namespaces);
     log(`  ${restore.phase}: ${fmtInt(restore.created)} created in ${restore.runS.toFixed(2)} s, peak RSS ${restore.peakRssMiB.toFixed(0)} MiB; the emulator holds ${fmtInt(lifeboatCount.objects)} objects`);
     await lifeboatTarget.emulator.stop();

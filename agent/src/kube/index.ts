@@ -5,3 +5,4 @@ export { readKubernetesVersion } from "./version.js";
 export { discoverApiResources, type DiscoveredResource, type Discovery, type FailedGroupVersion } from "./discovery.js";
 export { collectInventory, type InventoryContext } from "./inventory.js";
 export { toKubeError } from "./kube-error.js";
+export { createRawClient, type RawClient, type RawRequest, type RawResponse } from "./raw-client.js";

@@ -71,7 +71,7 @@ export function renderRestore(result: RestoreBenchResult, verdicts: Verdict[]): 
           fmtInt(r.lifeboat),
           `${result.restore.phase.replace("RESTORE_PHASE_", "")}: ${fmtInt(result.restore.created)} created, ${fmtInt(result.restore.skipped)} skipped, ${fmtInt(result.restore.failed)} failed`,
         ],
-        [`kubectl create -f (${fmtInt(result.reference.files)} files)`, result.reference.wallS.toFixed(2), "–", result.reference.cpuS.toFixed(1), `${result.reference.peakRssMiB.toFixed(0)} MiB`, fmtInt(result.kubectlCount.objects), fmtInt(r.kubectl), `exit ${result.reference.exitCode}`],
+        [`kubectl create -f (CRD, wait, ${fmtInt(result.reference.files - 1)} files)`, result.reference.wallS.toFixed(2), "–", result.reference.cpuS.toFixed(1), `${result.reference.peakRssMiB.toFixed(0)} MiB`, fmtInt(result.kubectlCount.objects), fmtInt(r.kubectl), `exit ${result.reference.exitCode}`],
       ],
       [false, true, true, true, true, true, true, false],
     ),

@@ -1,7 +1,5 @@
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
-import { toKubeError } from "../../kube/index.js";
+import { createRawClient, toKubeError, type RawClient } from "../../kube/index.js";
 import type { ResourceVersionRef } from "../resources.js";
 
 /** A Kubernetes object as the API server sent it: plain JSON, untouched. */
@@ -47,6 +45,7 @@ export const PAGE_SIZE = 500;
  * back the JSON the server stored; a backup keeps that JSON exactly, so it reads raw.
  */
 export function createApiReader(kc: KubeConfig, pageSize = PAGE_SIZE): ApiReader {
+  const client = createRawClient(kc);
   return {
     async *listPages(ref, options) {
       let token: string | undefined;
@@ -55,7 +54,7 @@ export function createApiReader(kc: KubeConfig, pageSize = PAGE_SIZE): ApiReader
         if (token) query.set("continue", token);
         if (options.labelSelector) query.set("labelSelector", options.labelSelector);
         const path = `${resourcePath(ref, options.namespace)}?${query}`;
-        const list = (await getJson(kc, path, options.signal, `listing ${describe(ref)}`)) as { items?: KubeObject[]; metadata?: { continue?: string } } | undefined;
+        const list = (await getJson(client, path, options.signal, `listing ${describe(ref)}`)) as { items?: KubeObject[]; metadata?: { continue?: string } } | undefined;
         if (!list) throw toKubeError(new ApiException(404, "not found", "", {}), `listing ${describe(ref)}`, options.signal);
         token = list.metadata?.continue || undefined;
         yield { items: list.items ?? [], continueToken: token };
@@ -63,7 +62,7 @@ export function createApiReader(kc: KubeConfig, pageSize = PAGE_SIZE): ApiReader
     },
     async get(ref, namespace, name, signal) {
       const path = `${resourcePath(ref, namespace || undefined)}/${encodeURIComponent(name)}`;
-      return (await getJson(kc, path, signal, `reading ${describe(ref)} ${namespace ? `${namespace}/` : ""}${name}`)) as KubeObject | undefined;
+      return (await getJson(client, path, signal, `reading ${describe(ref)} ${namespace ? `${namespace}/` : ""}${name}`)) as KubeObject | undefined;
     },
   };
 }
@@ -79,35 +78,13 @@ function resourcePath(ref: ResourceVersionRef, namespace: string | undefined): s
 }
 
 /** GETs `path` as JSON; undefined on 404; other failures as toKubeError makes them. */
-async function getJson(kc: KubeConfig, path: string, signal: AbortSignal | undefined, doing: string): Promise<unknown> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw toKubeError(new Error("the kubeconfig names no current cluster"), doing, signal);
-  const url = new URL(cluster.server.replace(/\/+$/, "") + path);
-  const options: RequestOptions & { headers: Record<string, string> } = { method: "GET", headers: { Accept: "application/json" } };
+async function getJson(client: RawClient, path: string, signal: AbortSignal | undefined, doing: string): Promise<unknown> {
   try {
-    await kc.applyToHTTPSOptions(options);
-    const response = await send(url, options, signal);
-    const body = await readBody(response);
-    const status = response.statusCode ?? 0;
+    const { status, body } = await client.send({ method: "GET", path, signal });
     if (status === 404) return undefined;
     if (status < 200 || status >= 300) throw new ApiException(status, `HTTP ${status}`, body.toString("utf8"), {});
     return JSON.parse(body.toString("utf8"));
   } catch (err) {
     throw toKubeError(err, doing, signal);
   }
-}
-
-function send(url: URL, options: RequestOptions, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ...options, signal }, resolve);
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function readBody(response: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

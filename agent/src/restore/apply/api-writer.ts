@@ -1,8 +1,6 @@
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 import { LifeboatError, isLifeboatError } from "@lifeboat/shared";
-import { toKubeError } from "../../kube/index.js";
+import { createRawClient, toKubeError, type RawClient } from "../../kube/index.js";
 import type { AppliedAs, KubeObject } from "../types.js";
 
 /** Where an object lives in the target: its resource in one version, its namespace ("" when cluster-scoped), its name. */
@@ -33,8 +31,9 @@ export interface ApiWriter {
  * typed clients turn JSON into model classes, so what they send back is not the JSON restored.
  */
 export function createApiWriter(kc: KubeConfig, timeoutMs = REQUEST_TIMEOUT_MS): ApiWriter {
+  const client = createRawClient(kc);
   const call = (method: string, path: string, body: unknown, contentType: string | undefined, signal: AbortSignal | undefined, doing: string) =>
-    request(kc, { method, path, body, contentType, timeoutMs }, signal, doing);
+    request(client, { method, path, body, contentType, timeoutMs }, signal, doing);
   return {
     async create(ref, body, signal) {
       const path = collectionPath(ref.to, ref.namespace);
@@ -99,22 +98,11 @@ interface Call {
   timeoutMs: number;
 }
 
-async function request(kc: KubeConfig, { method, path, body, contentType, timeoutMs }: Call, signal: AbortSignal | undefined, doing: string): Promise<unknown> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw toKubeError(new Error("the kubeconfig names no current cluster"), doing, signal);
-  const url = new URL(cluster.server.replace(/\/+$/, "") + path);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  if (payload) {
-    headers["Content-Type"] = contentType ?? "application/json";
-    headers["Content-Length"] = String(payload.length);
-  }
-  const options: RequestOptions & { headers: Record<string, string> } = { method, headers };
+async function request(client: RawClient, { method, path, body, contentType, timeoutMs }: Call, signal: AbortSignal | undefined, doing: string): Promise<unknown> {
   let answer: { status: number; text: string };
   try {
-    await kc.applyToHTTPSOptions(options);
-    const response = await send(url, options, payload, timeoutMs, signal);
-    answer = { status: response.statusCode ?? 0, text: (await readBody(response)).toString("utf8") };
+    const response = await client.send({ method, path, body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)), contentType, signal, timeoutMs });
+    answer = { status: response.status, text: response.body.toString("utf8") };
   } catch (err) {
     throw toKubeError(err, doing, signal);
   }
@@ -144,20 +132,4 @@ function parseStatus(body: unknown): { reason?: string; message?: string } | und
   if (typeof status !== "object" || status === null) return undefined;
   const { reason, message } = status as { reason?: unknown; message?: unknown };
   return { reason: typeof reason === "string" ? reason : undefined, message: typeof message === "string" ? message : undefined };
-}
-
-function send(url: URL, options: RequestOptions, payload: Buffer | undefined, timeoutMs: number, signal: AbortSignal | undefined): Promise<IncomingMessage> {
-  const open = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = open(url, { ...options, signal }, resolve);
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-async function readBody(response: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -40,10 +40,9 @@ export class RestoreResults {
     });
     this.#all.push(result);
     this.counts[outcome]++;
-    if (outcome === "failed") {
-      if (this.#failures.length < MAX_FAILURES_IN_SUMMARY) this.#failures.push(result);
-      return;
-    }
+    if (outcome === "failed" && this.#failures.length < MAX_FAILURES_IN_SUMMARY) this.#failures.push(result);
+    if (outcome !== "created" && outcome !== "updated") return;
+    // Per resource, per namespace and per conversion: what the restore put into the cluster.
     this.#perResource[result.resource] = (this.#perResource[result.resource] ?? 0n) + 1n;
     this.#perNamespace[item.namespace] = (this.#perNamespace[item.namespace] ?? 0n) + 1n;
     if (item.conversion) this.#conversions[item.conversion] = (this.#conversions[item.conversion] ?? 0n) + 1n;

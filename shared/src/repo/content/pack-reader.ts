@@ -1,10 +1,13 @@
-// Reads sealed blobs out of packs. File data is read a whole pack at a time into a small LRU
-// cache, because a restore reads a pack's blobs in the order they were written; listings and
-// other single blobs are read by byte range.
+// Reads sealed blobs out of packs. File data and resource items are read a whole pack at a time
+// into a small LRU cache, because a restore reads a pack's blobs in about the order they were
+// written (a pack holds thousands of items: one read instead of thousands); listings and other
+// single blobs are read by byte range.
 import { LifeboatError, isLifeboatError } from "../../errors/index.js";
 import type { BlobStorage } from "../storage/blob-storage.js";
 import { packBlobName, type PackId } from "./pack-format.js";
 import type { PackLocation } from "./pack-index.js";
+
+const WHOLE_PACK_KINDS: ReadonlySet<string> = new Set(["data", "item", "items"]);
 
 export class PackReader {
   readonly #storage: BlobStorage;
@@ -21,7 +24,7 @@ export class PackReader {
     const { pack, offset, length } = location;
     try {
       const cached = this.#cache.get(pack);
-      if (cached || (location.kind === "data" && this.#capacity > 0)) {
+      if (cached || (WHOLE_PACK_KINDS.has(location.kind) && this.#capacity > 0)) {
         const bytes = await this.#whole(pack, cached);
         if (offset + length > bytes.length) throw new LifeboatError("CORRUPT", `pack ${pack} is truncated: ${bytes.length} bytes, blob ends at ${offset + length}`);
         return bytes.subarray(offset, offset + length);
