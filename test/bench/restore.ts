@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { newRecordId } from "@lifeboat/shared/repo";
 import { failWithUsage, parseBenchArguments } from "./bench-arguments.js";
-import { startEmulatorProcess, waitForIdle, type EmulatorProcess } from "./common/emulator-process.js";
+import { readCpuSeconds, startEmulatorProcess, waitForIdle, type EmulatorProcess } from "./common/emulator-process.js";
 import { makeTarget } from "./common/http.js";
 import { kubectlVersion } from "./common/kubectl-version.js";
 import { fmtInt, GiB } from "./common/report.js";
@@ -118,7 +118,9 @@ async function main(): Promise<number> {
     const restoreRunner = await prepareRunner(runnerMode, "restore");
     cleanups.push(() => restoreRunner.dispose());
     const nodeFlags = args["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args["cpu-prof"])}`] : [];
+    const lifeboatCpuBefore = readCpuSeconds(lifeboatTarget.emulator.pid);
     const restore = await measureRestore([...nodeFlags, ...restoreRunner.args], lifeboatTarget.kubeconfig, repository, backupId, newRecordId());
+    const lifeboatEmulatorCpuS = readCpuSeconds(lifeboatTarget.emulator.pid) - lifeboatCpuBefore;
     const lifeboatCount = await countObjects(httpOf(lifeboatTarget.emulator, lifeboatTarget.kubeconfig), namespaces);
     log(`  ${restore.phase}: ${fmtInt(restore.created)} created in ${restore.runS.toFixed(2)} s, peak RSS ${restore.peakRssMiB.toFixed(0)} MiB; the emulator holds ${fmtInt(lifeboatCount.objects)} objects`);
     await lifeboatTarget.emulator.stop();
@@ -128,7 +130,9 @@ async function main(): Promise<number> {
     const files = await writeReferenceFiles(path.join(work, "reference"), objects, namespaces);
     const kubectlTarget = await emulatorIn(work, "kubectl-target");
     running.add(kubectlTarget.emulator);
+    const kubectlCpuBefore = readCpuSeconds(kubectlTarget.emulator.pid);
     const reference = await measureKubectlCreate(kubectl, kubectlTarget.kubeconfig, path.join(work, "kubectl-cache"), files);
+    const kubectlEmulatorCpuS = readCpuSeconds(kubectlTarget.emulator.pid) - kubectlCpuBefore;
     const kubectlCount = await countObjects(httpOf(kubectlTarget.emulator, kubectlTarget.kubeconfig), namespaces);
     log(`  kubectl: ${fmtInt(files.objects)} objects from ${files.files} files in ${reference.wallS.toFixed(2)} s; the emulator holds ${fmtInt(kubectlCount.objects)} objects`);
     await kubectlTarget.emulator.stop();
@@ -148,9 +152,9 @@ async function main(): Promise<number> {
       config: { objects, namespaces, k8sVersion, runner: runnerMode },
       load,
       backup,
-      restore,
+      restore: { ...restore, emulatorCpuS: lifeboatEmulatorCpuS },
       lifeboatCount,
-      reference: { ...reference, files: files.files, objects: files.objects },
+      reference: { ...reference, files: files.files, objects: files.objects, emulatorCpuS: kubectlEmulatorCpuS },
       kubectlCount,
     };
     const verdicts = judgeRestore(result);

@@ -35,7 +35,7 @@ export interface RestoreContext {
 }
 
 // Items applied at once: enough to overlap API round trips without crowding the API server.
-const APPLY_CONCURRENCY = 16;
+const APPLY_CONCURRENCY = 32;
 
 /**
  * Restores the task's backup into this cluster. Returns COMPLETED, or PARTIALLY_FAILED when items
@@ -58,7 +58,8 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
   const started = new Date();
   const report = new BackupReport(context.logger.child({ restore: restore.id }));
   const progress = new RestoreProgress((update) => context.progress(update));
-  const open = context.openRepository ?? ((access: RepositoryAccess) => openRepositoryWithAccess(access, { write: false }));
+  // Every item is a small blob: opened on the codec workers in batches, off this thread.
+  const open = context.openRepository ?? ((access: RepositoryAccess) => openRepositoryWithAccess(access, { write: false, inlineOpenBytes: 0 }));
   const repo = await open(task.repository);
   try {
     progress.enter("read");

@@ -21,9 +21,9 @@ export interface RestoreBenchResult {
   config: { objects: number; namespaces: number; k8sVersion: string; runner: string };
   load: LoadFigures;
   backup: Omit<BackupFigures, "emulatorCpuS">;
-  restore: RestoreFigures;
+  restore: RestoreFigures & { emulatorCpuS: number };
   lifeboatCount: ObjectCount;
-  reference: Measured & { files: number; objects: number };
+  reference: Measured & { files: number; objects: number; emulatorCpuS: number };
   kubectlCount: ObjectCount;
 }
 
@@ -59,26 +59,27 @@ export function renderRestore(result: RestoreBenchResult, verdicts: Verdict[]): 
   );
   out.push(
     table(
-      ["side", "process s", "run s", "CPU s", "peak RSS", "objects", "objects/s", "result"],
+      ["side", "process s", "run s", "CPU s", "emulator CPU s", "peak RSS", "objects", "objects/s", "result"],
       [
         [
           "Lifeboat restore task",
           result.restore.processS.toFixed(2),
           result.restore.runS.toFixed(2),
           result.restore.cpuS.toFixed(1),
+          result.restore.emulatorCpuS.toFixed(1),
           `${result.restore.peakRssMiB.toFixed(0)} MiB`,
           fmtInt(result.lifeboatCount.objects),
           fmtInt(r.lifeboat),
           `${result.restore.phase.replace("RESTORE_PHASE_", "")}: ${fmtInt(result.restore.created)} created, ${fmtInt(result.restore.skipped)} skipped, ${fmtInt(result.restore.failed)} failed`,
         ],
-        [`kubectl create -f (CRD, wait, ${fmtInt(result.reference.files - 1)} files)`, result.reference.wallS.toFixed(2), "–", result.reference.cpuS.toFixed(1), `${result.reference.peakRssMiB.toFixed(0)} MiB`, fmtInt(result.kubectlCount.objects), fmtInt(r.kubectl), `exit ${result.reference.exitCode}`],
+        [`kubectl create -f (CRD, wait, ${fmtInt(result.reference.files - 1)} files)`, result.reference.wallS.toFixed(2), "–", result.reference.cpuS.toFixed(1), result.reference.emulatorCpuS.toFixed(1), `${result.reference.peakRssMiB.toFixed(0)} MiB`, fmtInt(result.kubectlCount.objects), fmtInt(r.kubectl), `exit ${result.reference.exitCode}`],
       ],
-      [false, true, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, true, false],
     ),
   );
   out.push(`\nStages of the restore: ${result.restore.stageSeconds.map(([stage, s]) => `${stage} ${s.toFixed(2)} s`).join(", ") || "not reported"}.`);
   if (result.restore.failures.length > 0) out.push(`First failures: ${result.restore.failures.join("; ")}.`);
-  out.push(`\nobjects/s: objects in the emulator afterwards over the process's wall time (Lifeboat's inside run(): ${fmtInt(r.lifeboatRun)} objects/s). Peak RSS and CPU: /usr/bin/time -v of each process.\n`);
+  out.push(`\nobjects/s: objects in the emulator afterwards over the process's wall time (Lifeboat's inside run(): ${fmtInt(r.lifeboatRun)} objects/s). Peak RSS and CPU: /usr/bin/time -v of each process; emulator CPU s: the target API server's CPU meanwhile.\n`);
   out.push("### Targets\n");
   for (const v of verdicts) out.push(`- ${v.pass ? "PASS" : "FAIL"}: ${v.target}: ${v.measured}`);
   out.push("");

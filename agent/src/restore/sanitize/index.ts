@@ -1,4 +1,4 @@
-export { sanitizeObject, SANITIZE_RULES } from "./sanitize.js";
+export { sanitizeInPlace, sanitizeObject, SANITIZE_RULES } from "./sanitize.js";
 export { skipReason } from "./skip-reason.js";
 export type { SanitizeOptions, SanitizeRule } from "./sanitize-rule.js";
 export { dropJobControllerUid } from "./rules/drop-job-controller-uid.js";

@@ -28,7 +28,11 @@ export const SANITIZE_RULES: readonly SanitizeRule[] = [
 
 /** A copy of `object` without what belongs to the source cluster; `object` is not changed. */
 export function sanitizeObject(object: KubeObject, options: SanitizeOptions): KubeObject {
-  const sanitized = structuredClone(object);
-  for (const rule of SANITIZE_RULES) rule.apply(sanitized, options);
-  return sanitized;
+  return sanitizeInPlace(structuredClone(object), options);
+}
+
+/** sanitizeObject on an object the caller owns (a restore's freshly parsed item): changes and returns it. */
+export function sanitizeInPlace(object: KubeObject, options: SanitizeOptions): KubeObject {
+  for (const rule of SANITIZE_RULES) rule.apply(object, options);
+  return object;
 }

@@ -2,8 +2,8 @@
 // version it is applied in, sanitized and transformed. Nothing of it is kept after it is applied.
 import type { Repository } from "@lifeboat/shared/repo";
 import type { RestoreOptions } from "@lifeboat/shared/restore";
-import { sanitizeObject, skipReason } from "../sanitize/index.js";
-import { transformObject } from "../transform/index.js";
+import { sanitizeInPlace, skipReason } from "../sanitize/index.js";
+import { transformInPlace } from "../transform/index.js";
 import { SkipItem, type KubeObject, type PlannedItem } from "../types.js";
 import { convertObject } from "../versions/index.js";
 
@@ -22,20 +22,22 @@ export function createItemLoader(context: LoaderContext): (item: PlannedItem) =>
   // An owner reference names its owner by kind and name (and uid, which the target will not
   // share); the owner is restored when an item of that kind and name is planned in its namespace.
   const planned = new Set(context.planned.map((p) => ownerKey(p.source.kind ?? "", p.source.namespace, p.source.name)));
+  const transformOptions = { ...context.options, restoreId: context.restoreId, backupId: context.backupId };
   return async (item) => {
     const object = JSON.parse(Buffer.from(await context.content.getContent(item.from.content)).toString("utf8")) as KubeObject;
     const skip = skipReason(item.source, object);
     if (skip) throw new SkipItem(skip);
     const converted = item.conversion ? convertObject(object, item.to) : object;
     const owners = new Map((object.metadata.ownerReferences ?? []).map((ref) => [ref.uid, ref]));
-    const sanitized = sanitizeObject(converted, {
+    // The parsed object is this load's own: sanitized and transformed in place, not copied twice.
+    const sanitized = sanitizeInPlace(converted, {
       preserveNodePorts: context.preserveNodePorts,
       isRestored: (uid) => {
         const owner = owners.get(uid);
         return owner !== undefined && planned.has(ownerKey(owner.kind, item.source.namespace, owner.name));
       },
     });
-    return transformObject(sanitized, item, { ...context.options, restoreId: context.restoreId, backupId: context.backupId });
+    return transformInPlace(sanitized, item, transformOptions);
   };
 }
 

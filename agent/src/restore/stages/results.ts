@@ -1,6 +1,7 @@
 // The results stage: every item's outcome, counted for the summary and kept for the repository's
-// restores/<id>/results record.
-import { create, toJson } from "@bufbuild/protobuf";
+// restores/<id>/results record. Results are kept as the apply stage gives them (they point at the
+// plan's items); proto messages are made only for the summary's failures.
+import { create } from "@bufbuild/protobuf";
 import { RestoreItemOutcome, RestoreItemResultSchema, RestoreSummarySchema, type RestoreItemResult, type RestoreSummary } from "@lifeboat/proto";
 import type { BackupReport } from "../../backup/backup-report.js";
 import { apiVersionOf, qualifiedName } from "../../backup/resources.js";
@@ -22,28 +23,21 @@ export class RestoreResults {
   readonly #perNamespace: Record<string, bigint> = {};
   readonly #conversions: Record<string, bigint> = {};
   readonly #failures: RestoreItemResult[] = [];
-  readonly #all: RestoreItemResult[] = [];
+  readonly #all: ItemResult[] = [];
 
   get size(): number {
     return this.#all.length;
   }
 
-  add({ item, outcome, message }: ItemResult): void {
-    const result = create(RestoreItemResultSchema, {
-      resource: qualifiedName(item.to),
-      namespace: item.namespace,
-      name: item.name,
-      apiVersion: apiVersionOf(item.to),
-      outcome: OUTCOMES[outcome],
-      message: message ?? item.conversion ?? "",
-      sourceNamespace: item.source.namespace !== item.namespace ? item.source.namespace : "",
-    });
+  add(result: ItemResult): void {
+    const { item, outcome } = result;
     this.#all.push(result);
     this.counts[outcome]++;
-    if (outcome === "failed" && this.#failures.length < MAX_FAILURES_IN_SUMMARY) this.#failures.push(result);
+    if (outcome === "failed" && this.#failures.length < MAX_FAILURES_IN_SUMMARY) this.#failures.push(create(RestoreItemResultSchema, resultFields(result)));
     if (outcome !== "created" && outcome !== "updated") return;
     // Per resource, per namespace and per conversion: what the restore put into the cluster.
-    this.#perResource[result.resource] = (this.#perResource[result.resource] ?? 0n) + 1n;
+    const resource = qualifiedName(item.to);
+    this.#perResource[resource] = (this.#perResource[resource] ?? 0n) + 1n;
     this.#perNamespace[item.namespace] = (this.#perNamespace[item.namespace] ?? 0n) + 1n;
     if (item.conversion) this.#conversions[item.conversion] = (this.#conversions[item.conversion] ?? 0n) + 1n;
   }
@@ -66,8 +60,27 @@ export class RestoreResults {
     });
   }
 
-  /** The results record: every item's result as proto JSON. */
-  record(): { items: unknown[] } {
-    return { items: this.#all.map((r) => toJson(RestoreItemResultSchema, r)) };
+  /** The results record: every item's result, as RestoreItemResult's proto JSON (empty fields left out). */
+  record(): { items: Array<Record<string, string>> } {
+    return {
+      items: this.#all.map((result) => {
+        const { outcome, ...fields } = resultFields(result);
+        const json: Record<string, string> = { outcome: `RESTORE_ITEM_OUTCOME_${RestoreItemOutcome[outcome]}` };
+        for (const [key, value] of Object.entries(fields)) if (value) json[key] = value;
+        return json;
+      }),
+    };
   }
+}
+
+function resultFields({ item, outcome, message }: ItemResult): { resource: string; namespace: string; name: string; apiVersion: string; outcome: RestoreItemOutcome; message: string; sourceNamespace: string } {
+  return {
+    resource: qualifiedName(item.to),
+    namespace: item.namespace,
+    name: item.name,
+    apiVersion: apiVersionOf(item.to),
+    outcome: OUTCOMES[outcome],
+    message: message ?? item.conversion ?? "",
+    sourceNamespace: item.source.namespace !== item.namespace ? item.source.namespace : "",
+  };
 }

@@ -1,4 +1,4 @@
-export { transformObject, type TransformOptions } from "./transform-object.js";
+export { transformInPlace, transformObject, type TransformOptions } from "./transform-object.js";
 export { mapNamespace, mapObjectNamespaces } from "./namespace-mapping.js";
 export { isMappedStorageClass, mapStorageClasses } from "./storage-class-mapping.js";
 export { mapImage, mapImages, type RegistryMapping } from "./image-registry-mapping.js";

@@ -20,7 +20,11 @@ export type TransformOptions = RestoreOptions & { restoreId: string; backupId: s
  * hook's label selector does not parse.
  */
 export function transformObject(object: KubeObject, item: PlannedItem, options: TransformOptions): KubeObject {
-  const draft = structuredClone(object);
+  return transformInPlace(structuredClone(object), item, options);
+}
+
+/** transformObject on an object the caller owns: changes `draft` (and returns it, or the modified copy resource modifiers make). */
+export function transformInPlace(draft: KubeObject, item: PlannedItem, options: TransformOptions): KubeObject {
   mapObjectNamespaces(draft, options.namespaceMapping);
   mapStorageClasses(draft, options.storageClassMapping);
   mapImages(draft, options.imageRegistryMapping);
