@@ -1,6 +1,6 @@
 // The restore pipeline, as docs/restore.md tells it: read the backup's manifest and item index →
 // filter → plan (version choice, namespace mapping) → order into tiers → apply, each item read,
-// converted, sanitized and transformed only when its turn comes → results.
+// converted, sanitized and transformed only when its turn comes → restore exec hooks → results.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -16,7 +16,9 @@ import { discoverApiResources, readKubernetesVersion } from "../kube/index.js";
 import { applyTiers } from "./apply/apply-tiers.js";
 import { createApiWriter } from "./apply/api-writer.js";
 import { orderIntoTiers } from "./apply/tiers.js";
+import { createPodExecutor } from "../backup/hooks/pod-exec.js";
 import { RestoreProgress } from "./restore-progress.js";
+import { runRestoreExecHooks } from "./stages/exec-hooks.js";
 import { filterItems } from "./stages/filter.js";
 import { checkTargetNamespaces } from "./stages/target-namespaces.js";
 import { planItems } from "./stages/plan.js";
@@ -33,6 +35,8 @@ export interface RestoreContext {
   /** Opens the task's repository (read-only, plus the restore's own records); openRepositoryWithAccess by default. */
   openRepository?(access: RepositoryAccess): Promise<Repository>;
 }
+
+const POD = { group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true };
 
 // Items applied at once: enough to overlap API round trips without crowding the API server.
 const APPLY_CONCURRENCY = 32;
@@ -112,6 +116,17 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
         progress.report(results.size / Math.max(1, progress.itemsTotal));
       },
     });
+
+    progress.enter("hooks");
+    report.stage = "hooks";
+    if (options.hooks.some((hook) => hook.exec.length > 0)) {
+      await runRestoreExecHooks(options.hooks, results.restoredPods(), {
+        exec: createPodExecutor(context.kube),
+        readPod: (namespace, name) => writer.get({ to: POD, namespace, name }, signal),
+        onResult: (hook) => report.hook(hook),
+        signal,
+      });
+    }
 
     progress.enter("results");
     report.stage = "results";

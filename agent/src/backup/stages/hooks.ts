@@ -60,15 +60,25 @@ export async function runHooks(phase: HookPhase, hooks: readonly BackupHook[], n
   return results;
 }
 
-async function runOne(phase: HookPhase, hook: BackupHook, command: ExecHook, pod: HookPod, context: HookContext): Promise<HookResult> {
+function runOne(phase: HookPhase, hook: BackupHook, command: ExecHook, pod: HookPod, context: HookContext): Promise<HookResult> {
+  return runHookCommand(hook.name, phase, { container: command.container, command: command.command, timeoutMs: timeoutMsOf(command.timeout, DEFAULT_HOOK_TIMEOUT_MS) }, pod, context);
+}
+
+/** One command of a hook in one pod (in its first container when none is named), as a HookResult. */
+export async function runHookCommand(
+  hook: string,
+  phase: string,
+  command: { container: string; command: readonly string[]; timeoutMs: number },
+  pod: HookPod,
+  context: Pick<HookContext, "exec" | "signal">,
+): Promise<HookResult> {
   const container = command.container || pod.containers[0] || "";
   const started = Date.now();
   const outcome: ExecOutcome = pod.containers.includes(container)
-    ? await context.exec.exec({ namespace: pod.namespace, pod: pod.name, container }, command.command, timeoutMsOf(command.timeout), context.signal)
+    ? await context.exec.exec({ namespace: pod.namespace, pod: pod.name, container }, command.command, command.timeoutMs, context.signal)
     : { exitCode: -1, stdout: "", stderr: "", error: `pod has no container "${container}"; it has ${pod.containers.join(", ") || "none"}` };
-  const elapsed = Date.now() - started;
   return create(HookResultSchema, {
-    hook: hook.name,
+    hook,
     phase,
     namespace: pod.namespace,
     pod: pod.name,
@@ -79,14 +89,14 @@ async function runOne(phase: HookPhase, hook: BackupHook, command: ExecHook, pod
     stdout: outcome.stdout,
     stderr: outcome.stderr,
     error: outcome.error ?? "",
-    duration: durationFromMs(elapsed),
+    duration: durationFromMs(Date.now() - started),
   });
 }
 
-function timeoutMsOf(timeout: Duration | undefined): number {
-  if (!timeout) return DEFAULT_HOOK_TIMEOUT_MS;
-  const ms = durationMs(timeout);
-  return ms > 0 ? ms : DEFAULT_HOOK_TIMEOUT_MS;
+/** A hook's Duration in milliseconds, `fallback` when unset or not positive. */
+export function timeoutMsOf(timeout: Duration | undefined, fallback: number): number {
+  const ms = timeout ? durationMs(timeout) : 0;
+  return ms > 0 ? ms : fallback;
 }
 
 /** Throws INVALID_ARGUMENT naming the first hook command that has no command line. */

@@ -42,6 +42,13 @@ export class RestoreResults {
     if (item.conversion) this.#conversions[item.conversion] = (this.#conversions[item.conversion] ?? 0n) + 1n;
   }
 
+  /** The pods the restore created or updated, where restore hooks may run. */
+  restoredPods(): Array<{ namespace: string; name: string }> {
+    return this.#all
+      .filter((r) => (r.outcome === "created" || r.outcome === "updated") && r.item.to.group === "" && r.item.to.resource === "pods")
+      .map((r) => ({ namespace: r.item.namespace, name: r.item.name }));
+  }
+
   summary(report: BackupReport, dryRunItems: string[] = []): RestoreSummary {
     return create(RestoreSummarySchema, {
       items: BigInt(this.#all.length),

@@ -4,13 +4,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { RestoreItemOutcome, RestorePhase, type RepositoryAccess } from "@lifeboat/proto";
+import { durationFromMs } from "@bufbuild/protobuf/wkt";
+import { HookErrorMode, RestoreItemOutcome, RestorePhase, type RepositoryAccess } from "@lifeboat/proto";
 import { restoreRecordName } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiControllers, uniqueName } from "../../kube-emulator/support/clusters.js";
 import { useClientNode } from "../../kube-emulator/support/client-node.js";
 import { initRepository, readRepository, runBackupTask } from "../backup/support/backup-runner.js";
-import { createShopApp, createWidgetCrd, WIDGET_GROUP, type ShopApp } from "../backup/support/shop-app.js";
+import { createShopApp, createWidgetCrd, startRunningPod, WIDGET_GROUP, type ShopApp } from "../backup/support/shop-app.js";
+import { eventually } from "../../kube-emulator/support/eventually.js";
 import { runRestoreTask } from "./restore-runner.js";
 
 const old = useClientNode({ k8sVersion: "1.16", controllers: apiControllers }, "restore-src");
@@ -131,5 +133,60 @@ describe("restoring a 1.30 backup into 1.16", () => {
     expect(failures[0]!.outcome).toBe(RestoreItemOutcome.FAILED);
     expect(failures[0]!.message).toMatch(/v1/);
     expect((await old.apps.readNamespacedDeployment({ namespace: target, name: "web" })).metadata?.labels?.["lifeboat.io/backup"]).toBe(backup.id);
+  }, 120_000);
+});
+
+describe("restore hooks", () => {
+  /** Plays the kubelet for a restored pod: binds it to node-1 once it exists and reports it Running. */
+  async function runWhenRestored(namespace: string, name: string, containers: string[]): Promise<void> {
+    const pod = await eventually(`pod ${namespace}/${name} to be restored`, () => current.core.readNamespacedPod({ namespace, name }).catch(() => undefined), 60_000);
+    await current.core.createNamespacedPodBinding({ namespace, name, body: { metadata: { name }, target: { kind: "Node", name: "node-1" } } });
+    const bound = await current.core.readNamespacedPod({ namespace, name });
+    const now = new Date();
+    await current.core.replaceNamespacedPodStatus({
+      namespace,
+      name,
+      body: { ...bound, status: { phase: "Running", containerStatuses: containers.map((c) => ({ name: c, image: "busybox:1.36", imageID: "", ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })) } },
+    });
+    expect(pod.metadata?.name).toBe(name);
+  }
+
+  it("adds init containers to the restored pods and runs exec commands in them once they run, a failure making the restore PartiallyFailed", async () => {
+    const source = await old.namespace();
+    await startRunningPod(old.kc, source, "db-0", { app: "db" }, ["mysql"]);
+    await startRunningPod(old.kc, source, "web-0", { app: "web" }, ["web"]);
+    const backup = await runBackupTask({ kc: old.kc, access, spec: { includedNamespaces: [source] } });
+    const target = uniqueName("hooked");
+    const kubelet = Promise.all([runWhenRestored(target, "db-0", ["mysql"]), runWhenRestored(target, "web-0", ["web"])]);
+    const run = await runRestoreTask({
+      kc: current.kc,
+      access,
+      backupId: backup.id,
+      spec: {
+        namespaceMapping: { [source]: target },
+        hooks: [
+          {
+            name: "warm-up",
+            labelSelector: "app=db",
+            initContainers: [{ name: "restore-data", image: "busybox:1.36", command: ["sh", "-c", "true"] }],
+            exec: [
+              { command: ["sh", "-c", "echo restored in $HOSTNAME"], waitTimeout: durationFromMs(30_000) },
+              { command: ["sh", "-c", "exit 4"], onError: HookErrorMode.CONTINUE, waitTimeout: durationFromMs(30_000) },
+            ],
+          },
+        ],
+      },
+    });
+    await kubelet;
+    const hooks = run.result.summary!.hooks;
+    expect(hooks.map((h) => [h.hook, h.phase, h.pod, h.container, h.succeeded, h.exitCode, h.stdout])).toEqual([
+      ["warm-up", "restore", "db-0", "mysql", true, 0, "restored in db-0\n"],
+      ["warm-up", "restore", "db-0", "mysql", false, 4, ""],
+    ]);
+    expect(run.result.phase).toBe(RestorePhase.PARTIALLY_FAILED);
+    const db = await current.core.readNamespacedPod({ namespace: target, name: "db-0" });
+    expect(db.spec?.initContainers?.map((c) => c.name)).toEqual(["restore-data"]);
+    const web = await current.core.readNamespacedPod({ namespace: target, name: "web-0" });
+    expect(web.spec?.initContainers ?? []).toEqual([]);
   }, 120_000);
 });
