@@ -118,6 +118,39 @@ describe("restoring a 1.16 backup into 1.30", () => {
   it("refuses a bad mapping before anything is applied", async () => {
     await expect(runRestoreTask({ kc: current.kc, access, backupId, spec: { namespaceMapping: { [app.namespace]: "Not_A_Name" } } })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
+
+  it("refuses a mapping onto a namespace the target is terminating, before anything is applied", async () => {
+    const held = await current.namespace();
+    // A finalizer nobody removes holds the namespace in Terminating.
+    await current.core.createNamespacedConfigMap({ namespace: held, body: { metadata: { name: "held", finalizers: ["example.com/hold"] } } });
+    await current.core.deleteNamespace({ name: held });
+    await eventually("the namespace to be terminating", async () => ((await current.core.readNamespace({ name: held })).status?.phase === "Terminating" ? true : undefined));
+    const before = (await current.core.listPersistentVolume()).items.length;
+    await expect(runRestoreTask({ kc: current.kc, access, backupId, spec: { namespaceMapping: { [app.namespace]: held } } })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining(`namespace "${held}" is terminating`),
+    });
+    expect((await current.core.listNamespacedConfigMap({ namespace: held })).items.map((c) => c.metadata?.name)).toEqual(["held"]);
+    expect((await current.core.listPersistentVolume()).items.length).toBe(before);
+    await current.core.patchNamespacedConfigMap({ namespace: held, name: "held", body: [{ op: "remove", path: "/metadata/finalizers" }] });
+  });
+});
+
+describe("restoring a 1.30 backup into another 1.30 cluster", () => {
+  const another = useClientNode({ k8sVersion: "1.30", controllers: apiControllers }, "restore-other");
+
+  it("restores every item as it is, in the versions both serve, with nothing converted", async () => {
+    await createWidgetCrd(current.kc).catch(() => undefined); // restored by the suite above when it ran first
+    const source = await createShopApp(current.kc, uniqueName("same-shop"), "1.30");
+    const backup = await runBackupTask({ kc: current.kc, access, spec: { includedNamespaces: [source.namespace] } });
+    const run = await runRestoreTask({ kc: another.kc, access, backupId: backup.id });
+    expect(run.result.summary!.failures).toEqual([]);
+    expect(run.result.phase).toBe(RestorePhase.COMPLETED);
+    expect(run.result.summary!.conversions).toEqual({});
+    expect(run.result.summary!.itemsPerNamespace[source.namespace]).toBeGreaterThanOrEqual(9n);
+    const ingress = (await another.objects.read({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "web", namespace: source.namespace } })) as { spec: any };
+    expect(ingress.spec.rules[0].http.paths[0].pathType).toBe("Prefix");
+  }, 120_000);
 });
 
 describe("restoring a 1.30 backup into 1.16", () => {
