@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BackupPhase, TaskState, type Backup } from "@lifeboat/proto";
+import { BackupPhase, RestorePhase, TaskState, type Backup } from "@lifeboat/proto";
 import { getBackupManifest, listBackups, openStorage, readAllItems, Repository } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
@@ -216,6 +216,34 @@ describe("schedules", () => {
     await admin.deletePolicy({ policy: "while-down" });
     await connectedCluster(admin, "cluster-0");
   }, 120_000);
+});
+
+describe("restores through the hub", () => {
+  it("restores a 1.16 cluster's backup into a 1.30 cluster: the target's agent reads it from the repository", async () => {
+    const { backups } = await admin.createBackup({ clusterIds: [clusterIds[0]!], spec: spec() });
+    const backup = await settled(backups[0]!.id);
+    expect(backup.phase, backup.failureReason).toBe(BackupPhase.COMPLETED);
+    const { restore } = await admin.createRestore({ cluster: "cluster-1", spec: { backupId: backup.id, namespaceMapping: { shop: "shop-from-old" } } });
+    expect(restore!.sourceClusterId).toBe(clusterIds[0]);
+    const done = await until(
+      `restore ${restore!.id} to settle`,
+      async () => {
+        const current = (await admin.getRestore({ id: restore!.id })).restore;
+        return current && [RestorePhase.COMPLETED, RestorePhase.PARTIALLY_FAILED, RestorePhase.FAILED, RestorePhase.FAILED_VALIDATION].includes(current.phase) ? current : undefined;
+      },
+      90_000,
+      250,
+    );
+    expect(done.phase, `${done.failureReason} ${done.summary?.failures.map((f) => f.message).join("; ")}`).toBe(RestorePhase.COMPLETED);
+    expect(done.summary!.itemsPerNamespace["shop-from-old"]).toBeGreaterThanOrEqual(4n);
+    const target = { kubeconfigPath: emulators[1]!.kubeconfigPath!, kubectlCacheDir: join(root, "kubectl-1") };
+    const secret = JSON.parse(await kubectlOk(target, ["get", "secret", "db", "-n", "shop-from-old", "-o", "json"])) as { data: { password: string }; metadata: { labels: Record<string, string> } };
+    expect(Buffer.from(secret.data.password, "base64").toString()).toBe(SECRET_VALUE);
+    expect(secret.metadata.labels["lifeboat.io/restore"]).toBe(restore!.id);
+    const logs = await admin.getRestoreLogs({ id: restore!.id });
+    expect(logs.lines.join("\n")).toContain("restore completed");
+    expect(logs.lines.join("\n")).not.toContain(SECRET_VALUE);
+  }, 180_000);
 });
 
 describe("faults", () => {
