@@ -62,8 +62,9 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
   const started = new Date();
   const report = new BackupReport(context.logger.child({ restore: restore.id }));
   const progress = new RestoreProgress((update) => context.progress(update));
-  // Every item is a small blob: opened on the codec workers in batches, off this thread.
-  const open = context.openRepository ?? ((access: RepositoryAccess) => openRepositoryWithAccess(access, { write: false, inlineOpenBytes: 0 }));
+  // Items are small blobs, opened on this thread (a round trip to a codec worker costs more), so
+  // the restore starts no worker threads.
+  const open = context.openRepository ?? ((access: RepositoryAccess) => openRepositoryWithAccess(access, { write: false, workers: 0 }));
   const repo = await open(task.repository);
   try {
     progress.enter("read");

@@ -9,8 +9,6 @@ export interface CodecPoolOptions {
   /** Worker threads to use; undefined runs everything inline on the calling thread. */
   workers: WorkerPool | undefined;
   compressionLevel?: number;
-  /** Blobs up to this size are opened inline (default INLINE_OPEN_BYTES). */
-  inlineOpenBytes?: number;
   /** A batch is sent once it holds this many bytes or blobs, or at the next turn of the event loop. */
   maxBatchBytes?: number;
   maxBatchCount?: number;
@@ -82,7 +80,6 @@ export class CodecPool {
   readonly #inline: Codec;
   readonly #maxBytes: number;
   readonly #maxCount: number;
-  readonly #inlineOpenBytes: number;
   #seal = new Batch<SealedBlob>();
   #open = new Batch<Uint8Array>();
   #flushScheduled = false;
@@ -91,7 +88,6 @@ export class CodecPool {
   constructor(options: CodecPoolOptions) {
     this.#maxBytes = options.maxBatchBytes ?? 1024 * 1024;
     this.#maxCount = options.maxBatchCount ?? 2048;
-    this.#inlineOpenBytes = options.inlineOpenBytes ?? INLINE_OPEN_BYTES;
     this.#workers = options.workers;
     this.#inline = createCodec(options.keys, { compressionLevel: options.compressionLevel });
   }
@@ -111,7 +107,7 @@ export class CodecPool {
 
   /** Rejects with CORRUPT (reason in the message) when the blob does not open or verify. */
   open(id: Uint8Array, sealed: Uint8Array, compressed: boolean): Promise<Uint8Array> {
-    if (sealed.length <= this.#inlineOpenBytes || !this.#workers) return this.#openInline(id, sealed, compressed);
+    if (sealed.length <= INLINE_OPEN_BYTES || !this.#workers) return this.#openInline(id, sealed, compressed);
     return new Promise((resolve, reject) => {
       this.#open.add(id, sealed, compressed ? 1 : 0, { resolve, reject });
       this.#schedule(this.#open);

@@ -30,12 +30,6 @@ export interface ContentStoreOptions {
   /** Plaintext bytes accepted but not yet sealed before putContent waits; default 8 MiB. */
   maxSealingBytes?: number;
   compressionLevel?: number;
-  /**
-   * Blobs up to this size are opened on the calling thread, where a round trip to a worker
-   * costs more than opening one; default 64 KiB. 0 sends every read to the workers: for a reader
-   * of many small blobs at once (a restore), which batches them and keeps its own thread free.
-   */
-  inlineOpenBytes?: number;
   /** Stored packs per index blob, so an interrupted writer leaves most of its work indexed; default 32. */
   packsPerIndex?: number;
   /** Packs this writer must neither read nor deduplicate against (garbage collection is removing them). */
@@ -87,7 +81,7 @@ export class ContentStore {
     this.#index = loaded.index;
     this.#hasher = new ContentHasher(keys.contentIdKey);
     const threads = options.workers ?? availableParallelism();
-    const codecOptions = { compressionLevel: options.compressionLevel, inlineOpenBytes: options.inlineOpenBytes };
+    const codecOptions = { compressionLevel: options.compressionLevel };
     this.#workers = threads > 0 ? new WorkerPool(threads, { keys: { contentIdKey: keys.contentIdKey, encryptionKey: keys.encryptionKey }, options: codecOptions }) : undefined;
     this.#pool = new CodecPool({ keys, workers: this.#workers, ...codecOptions });
     this.#reader = new PackReader(storage, options.cachedPacks ?? 6);
