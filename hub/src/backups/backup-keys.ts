@@ -33,14 +33,5 @@ export function backupKeys(prefix: string): BackupKeys {
   };
 }
 
-const MS_DIGITS = 15;
-
-/** The index member of a backup: sorts by creation time, then id. */
-export function indexMember(createMs: number, id: string): string {
-  return `${String(Math.max(0, Math.floor(createMs))).padStart(MS_DIGITS, "0")}:${id}`;
-}
-
-/** The lowest index member created at or after `ms`, for a BYLEX lower bound. */
-export function indexBound(ms: number): string {
-  return String(Math.max(0, Math.floor(ms))).padStart(MS_DIGITS, "0");
-}
+// Index members are the same for every kind of record.
+export { indexMember, indexBound } from "../catalog/index.js";

@@ -1,17 +1,13 @@
-// Listing the catalog: the most selective index, newest first, other conditions checked on each
-// record; the page token is the index member of the last backup given.
+// Listing the catalog: which index and which conditions a BackupFilter means; the paging is the
+// shared one (catalog/list-records.ts).
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, type Backup } from "@lifeboat/proto";
-import { LifeboatError } from "@lifeboat/shared";
 import { parseLabelSelector, type LabelSelector } from "@lifeboat/shared";
-import { indexBound, indexMember } from "./backup-keys.js";
-import { createMs, type BackupStore } from "./backup-store.js";
+import { checkFilterId, indexBound, listAllRecords, listRecordPage, type RecordQuery } from "../catalog/index.js";
+import type { BackupStore } from "./backup-store.js";
 import type { BackupFilter } from "./catalog-types.js";
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
-// Index members read per round trip while filling a page.
-const SCAN_BATCH = 200;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../catalog/index.js";
 
 export interface BackupPage {
   backups: Backup[];
@@ -30,17 +26,6 @@ function matcher(filter: BackupFilter): (backup: Backup) => boolean {
     (labels === undefined || labels(b.labels));
 }
 
-// Filter values become parts of index key names, so they keep to the id character set.
-const FILTER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-function checkFilter(filter: BackupFilter): void {
-  for (const [field, value] of [["cluster", filter.clusterId], ["policy", filter.policyId]] as const) {
-    if (value !== undefined && value !== "" && !FILTER_ID.test(value)) {
-      throw new LifeboatError("INVALID_ARGUMENT", `${field} ${JSON.stringify(value)} is not a valid ${field} id or name`, { field, value });
-    }
-  }
-}
-
 function indexOf(store: BackupStore, filter: BackupFilter): string {
   if (filter.clusterId) return store.keys.clusterBackups(filter.clusterId);
   if (filter.policyId) return store.keys.policyBackups(filter.policyId);
@@ -48,62 +33,28 @@ function indexOf(store: BackupStore, filter: BackupFilter): string {
   return store.keys.backups;
 }
 
-function checkPageSize(size: number): number {
-  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw new LifeboatError("INVALID_ARGUMENT", `page_size ${size} is invalid: give 1 to ${MAX_PAGE_SIZE}, or 0 for ${DEFAULT_PAGE_SIZE}`, { field: "page_size", value: String(size) });
-  }
-  return size === 0 ? DEFAULT_PAGE_SIZE : size;
-}
-
-const TOKEN = /^\d{15}:[0-9a-f]{32}$/;
-
-function decodeToken(token: string): string {
-  const member = Buffer.from(token, "base64url").toString("utf8");
-  if (!TOKEN.test(member)) {
-    throw new LifeboatError("INVALID_ARGUMENT", `page_token ${JSON.stringify(token)} is invalid: pass the next_page_token of a previous page`, { field: "page_token", value: token });
-  }
-  return member;
-}
-
-function encodeToken(backup: Backup): string {
-  return Buffer.from(indexMember(createMs(backup), backup.id), "utf8").toString("base64url");
+function query(store: BackupStore, filter: BackupFilter): () => RecordQuery<Backup> {
+  return () => {
+    checkFilterId("cluster", filter.clusterId, "cluster id or name");
+    checkFilterId("policy", filter.policyId, "policy id or name");
+    return {
+      matches: matcher(filter),
+      index: indexOf(store, filter),
+      lowest: filter.createdAfter ? indexBound(filter.createdAfter.getTime()) : undefined,
+    };
+  };
 }
 
 /**
  * One page of the backups matching `filter`, newest first. The token is empty when no backup
- * is left after the page (the scan looks one match ahead to know).
+ * is left after the page.
  */
 export async function listBackupPage(store: BackupStore, filter: BackupFilter, page: { size: number; token?: string }): Promise<BackupPage> {
-  const size = checkPageSize(page.size);
-  checkFilter(filter);
-  const matches = matcher(filter);
-  const index = indexOf(store, filter);
-  const lowest = filter.createdAfter ? indexBound(filter.createdAfter.getTime()) : undefined;
-  let before = page.token ? decodeToken(page.token) : undefined;
-  const backups: Backup[] = [];
-  for (;;) {
-    const members = await store.members(index, SCAN_BATCH, before, lowest);
-    if (members.length === 0) return { backups, nextPageToken: "" };
-    // A record removed between the index read and its own read is left out.
-    const found = await store.readMany(members.map((m) => m.slice(m.indexOf(":") + 1)));
-    for (const backup of found) {
-      if (!matches(backup)) continue;
-      if (backups.length === size) return { backups, nextPageToken: encodeToken(backups[size - 1]!) };
-      backups.push(backup);
-    }
-    if (members.length < SCAN_BATCH) return { backups, nextPageToken: "" };
-    before = members[members.length - 1];
-  }
+  const { records, nextPageToken } = await listRecordPage(store, page, query(store, filter));
+  return { backups: records, nextPageToken };
 }
 
 /** Every backup matching `filter`, newest first. */
 export async function listAllBackups(store: BackupStore, filter: BackupFilter): Promise<Backup[]> {
-  const all: Backup[] = [];
-  let token: string | undefined;
-  do {
-    const page = await listBackupPage(store, filter, { size: MAX_PAGE_SIZE, token });
-    all.push(...page.backups);
-    token = page.nextPageToken || undefined;
-  } while (token);
-  return all;
+  return listAllRecords(store, query(store, filter));
 }

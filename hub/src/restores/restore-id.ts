@@ -1,23 +1,11 @@
-// A restore's id is also its folder in the repository (restores/<id>/), so it has the repository's
-// record id shape: 32 lowercase hex characters.
-import { LifeboatError } from "@lifeboat/shared";
+// Restore ids: the repository's record id shape (catalog/record-id.ts).
 import { newRecordId } from "@lifeboat/shared/repo";
+import { isRecordId, parseRecordId } from "../catalog/index.js";
 
-const RESTORE_ID = /^[0-9a-f]{32}$/;
-
-export function isRestoreId(value: string): boolean {
-  return RESTORE_ID.test(value);
-}
-
-export function newRestoreId(): string {
-  return newRecordId();
-}
+export const isRestoreId: (value: string) => boolean = isRecordId;
+export const newRestoreId: () => string = newRecordId;
 
 /** Checks a restore id that came from outside; INVALID_ARGUMENT naming `field`. */
 export function parseRestoreId(value: string, field = "id"): string {
-  if (value === "") throw new LifeboatError("INVALID_ARGUMENT", `${field} is required: a restore id`, { field });
-  if (!RESTORE_ID.test(value)) {
-    throw new LifeboatError("INVALID_ARGUMENT", `${field} ${JSON.stringify(value)} is not a restore id: expected 32 lowercase hex characters`, { field, value });
-  }
-  return value;
+  return parseRecordId("restore", value, field);
 }

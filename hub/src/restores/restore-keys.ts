@@ -27,9 +27,5 @@ export function restoreKeys(prefix: string): RestoreKeys {
   };
 }
 
-const MS_DIGITS = 15;
-
-/** The index member of a restore: sorts by creation time, then id. */
-export function indexMember(createMs: number, id: string): string {
-  return `${String(Math.max(0, Math.floor(createMs))).padStart(MS_DIGITS, "0")}:${id}`;
-}
+// Index members are the same for every kind of record.
+export { indexMember, indexBound } from "../catalog/index.js";

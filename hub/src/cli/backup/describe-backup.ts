@@ -2,7 +2,8 @@
 import { durationMs, type Duration } from "@bufbuild/protobuf/wkt";
 import { BackupModeSchema, BackupPhase, BackupPhaseSchema, ClusterResourcePolicySchema, type Backup, type BackupMessage, type BackupSpec, type HookResult } from "@lifeboat/proto";
 import { enumName } from "../arguments.js";
-import { formatLabels, renderFields, renderTable } from "../output.js";
+import { indent, renderCounts, renderList, formatHook } from "../catalog/describe-sections.js";
+import { formatLabels, renderFields } from "../output.js";
 import { formatTime } from "../message-output.js";
 import { formatBytes, formatSeconds } from "../repo/units.js";
 
@@ -11,8 +12,7 @@ export interface DescribeOptions {
   details?: boolean;
 }
 
-/** Messages, items and output lines shown before "… n more (--details)". */
-const BRIEF_LIMIT = 10;
+/** Hook output lines shown before "… n more lines (--details)". */
 const BRIEF_OUTPUT_LINES = 5;
 
 /** The backup as sections: fields, spec, counts per resource and namespace, messages, hooks. */
@@ -27,8 +27,8 @@ export function renderBackupDescription(backup: Backup, options: DescribeOptions
         ["bytes", `${formatBytes(Number(summary.bytes))} of item JSON, ${formatBytes(Number(summary.bytesAdded))} added to the repository`],
       ]),
     );
-    sections.push(renderCounts("resource", summary.itemsPerResource));
-    sections.push(renderCounts("namespace", summary.itemsPerNamespace, "(cluster-scoped)"));
+    sections.push(renderCounts("Items per resource", "resource", summary.itemsPerResource));
+    sections.push(renderCounts("Items per namespace", "namespace", summary.itemsPerNamespace, "(cluster-scoped)"));
     sections.push(renderMessages("Warnings", summary.warnings, details));
     sections.push(renderMessages("Errors", summary.errors, details));
     sections.push(renderHooks(summary.hooks, details));
@@ -102,16 +102,6 @@ function renderSpec(spec: BackupSpec | undefined): string {
   return fields.length === 0 ? "" : `Spec:\n${indent(renderFields(fields))}`;
 }
 
-function renderCounts(what: string, counts: Record<string, bigint>, emptyKey = ""): string {
-  const rows = Object.entries(counts).sort(([a, x], [b, y]) => (x === y ? a.localeCompare(b) : y > x ? 1 : -1));
-  if (rows.length === 0) return "";
-  const table = renderTable(rows, [
-    { header: what, value: ([key]) => key || emptyKey },
-    { header: "items", value: ([, n]) => String(n) },
-  ]);
-  return `Items per ${what}:\n${indent(table)}`;
-}
-
 function renderMessages(title: string, messages: readonly BackupMessage[], details: boolean): string {
   if (messages.length === 0) return "";
   return renderList(`${title} (${messages.length}):`, messages.map((m) => `  ${formatMessage(m)}`), details);
@@ -128,9 +118,7 @@ function renderHooks(hooks: readonly HookResult[], details: boolean): string {
   if (hooks.length === 0) return "";
   const lines = [`Hooks (${hooks.length}):`];
   for (const h of hooks) {
-    const outcome = h.succeeded ? `ok, exit ${h.exitCode}` : `FAILED${h.error ? `: ${h.error}` : `, exit ${h.exitCode}`}`;
-    const took = h.duration ? ` in ${(durationMs(h.duration) / 1000).toFixed(1)}s` : "";
-    lines.push(`  ${h.phase} ${h.hook || "(unnamed)"} ${h.namespace}/${h.pod}${h.container ? `/${h.container}` : ""}: ${outcome}${took}`);
+    lines.push(`  ${h.phase} ${formatHook(h)}`);
     lines.push(`    command: ${h.command.join(" ")}`);
     for (const [name, text] of [["stdout", h.stdout], ["stderr", h.stderr]] as const) {
       const output = text.replace(/\n+$/, "");
@@ -142,18 +130,4 @@ function renderHooks(hooks: readonly HookResult[], details: boolean): string {
     }
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** A title and its lines, cut to the first few unless `details`. */
-function renderList(title: string, lines: readonly string[], details: boolean): string {
-  const shown = details ? lines : lines.slice(0, BRIEF_LIMIT);
-  const more = lines.length - shown.length;
-  return `${[title, ...shown, ...(more > 0 ? [`  … ${more} more (--details)`] : [])].join("\n")}\n`;
-}
-
-function indent(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => (line === "" ? line : `  ${line}`))
-    .join("\n");
 }

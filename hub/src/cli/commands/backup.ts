@@ -1,11 +1,14 @@
-import { create, type JsonValue } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { BackupPhaseSchema, BackupSchema, ListBackupsRequestSchema, ListClustersRequestSchema, type Backup, type Cluster } from "@lifeboat/proto";
-import { LifeboatError } from "@lifeboat/shared/errors";
+import { BackupPhaseSchema, BackupSchema, ListBackupsRequestSchema } from "@lifeboat/proto";
 import type { Command } from "commander";
-import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminClient, type AdminConnectionOptions } from "../admin-connection.js";
+import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminConnectionOptions } from "../admin-connection.js";
 import { allPages } from "../all-pages.js";
-import { missing, parseDuration, parseEnum } from "../arguments.js";
+import { missing, parseDuration } from "../arguments.js";
+import { getBackup } from "../catalog/get-records.js";
+import { listClusters } from "../catalog/list-clusters.js";
+import { writeLogLines } from "../catalog/log-output.js";
+import { parsePhaseFlag, phaseChoices } from "../catalog/phase-flag.js";
 import { badOption } from "../errors.js";
 import { renderTable, withOutputOption, writeOutput, type OutputFormat } from "../output.js";
 import { messageJson } from "../message-output.js";
@@ -56,12 +59,12 @@ export function addBackupCommands(program: Command): void {
     .description("list backups, newest first (without their summaries)")
     .option("--cluster <id-or-name>", "only this cluster's backups")
     .option("--policy <id-or-name>", "only this policy's backups")
-    .option("--phase <phase>", `only backups in this phase: ${phaseChoices()}`)
+    .option("--phase <phase>", `only backups in this phase: ${phaseChoices(BackupPhaseSchema)}`)
     .option("--since <duration>", "only backups made in the last duration, e.g. 24h or 7d")
     .option("--selector <selector>", "only backups whose labels match, e.g. app=shop")
     .addHelpText("after", "\nExamples:\n  $ lifeboat backup list\n  $ lifeboat backup list --cluster eu-1 --since 24h\n  $ lifeboat backup list --policy nightly --phase partially-failed -o json\n")
     .action(async (options: Common & { cluster?: string; policy?: string; phase?: string; since?: string; selector?: string }) => {
-      const phase = options.phase === undefined ? 0 : parseEnum("--phase", options.phase.replace(/-/g, "_"), BackupPhaseSchema);
+      const phase = parsePhaseFlag(options.phase, BackupPhaseSchema);
       const createdAfter = options.since === undefined ? undefined : timestampFromMs(Date.now() - parseDuration("--since", options.since));
       const backups = await withAdmin(options, async (client) => {
         const request = create(ListBackupsRequestSchema, {
@@ -100,7 +103,7 @@ export function addBackupCommands(program: Command): void {
     .addHelpText("after", "\nExamples:\n  $ lifeboat backup logs bk-…\n  $ lifeboat backup logs bk-… | jq -r .msg\n")
     .action(async (id: string, options: Common) => {
       const { lines } = await withAdmin(options, (client) => client.getBackupLogs({ id }, unaryCall()));
-      writeOutput(options.output, lines.map(parseLogLine), () => lines.map((line) => `${line}\n`).join(""));
+      writeLogLines(options.output, lines);
     });
 
   withOutputOption(withAdminConnectionOptions(backup.command("delete")))
@@ -115,35 +118,5 @@ export function addBackupCommands(program: Command): void {
     });
 }
 
-function phaseChoices(): string {
-  return BackupPhaseSchema.values
-    .filter((value) => value.number !== 0)
-    .map((value) => value.localName.toLowerCase().replace(/_/g, "-"))
-    .join(", ");
-}
-
-/** Every registered cluster, following pages, to resolve names given with --cluster. */
-async function listClusters(client: AdminClient): Promise<Cluster[]> {
-  const request = create(ListClustersRequestSchema, { pageSize: 1000 });
-  return allPages(async (pageToken) => {
-    const page = await client.listClusters({ ...request, pageToken }, unaryCall());
-    return { items: page.clusters, nextPageToken: page.nextPageToken };
-  });
-}
-
-export function getBackup(client: AdminClient): (id: string) => Promise<Backup> {
-  return async (id) => {
-    const { backup: b } = await client.getBackup({ id }, unaryCall());
-    if (!b) throw new LifeboatError("INTERNAL", `the hub returned no backup for ${id}`, { field: "id", value: id });
-    return b;
-  };
-}
-
-// Log lines are JSON objects; one that is not is kept as text rather than lost.
-function parseLogLine(line: string): JsonValue {
-  try {
-    return JSON.parse(line) as JsonValue;
-  } catch {
-    return line;
-  }
-}
+// `policy run --wait` reads its backups through here.
+export { getBackup };

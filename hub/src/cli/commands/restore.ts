@@ -1,10 +1,14 @@
-import { create, type JsonValue } from "@bufbuild/protobuf";
-import { BackupPhase, BackupSchema, BackupSpecSchema, ListClustersRequestSchema, ListRestoresRequestSchema, RestorePhaseSchema, RestoreSchema, type Backup, type Cluster, type Restore } from "@lifeboat/proto";
+import { create } from "@bufbuild/protobuf";
+import { BackupPhase, BackupSchema, BackupSpecSchema, ListRestoresRequestSchema, RestorePhaseSchema, RestoreSchema, type Backup, type Restore } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared/errors";
 import type { Command } from "commander";
 import { unaryCall, withAdmin, withAdminConnectionOptions, type AdminClient, type AdminConnectionOptions } from "../admin-connection.js";
 import { allPages } from "../all-pages.js";
-import { missing, parseEnum } from "../arguments.js";
+import { missing } from "../arguments.js";
+import { getBackup, getRestore } from "../catalog/get-records.js";
+import { listClusters } from "../catalog/list-clusters.js";
+import { writeLogLines } from "../catalog/log-output.js";
+import { parsePhaseFlag, phaseChoices } from "../catalog/phase-flag.js";
 import { startProgressDisplay, waitForBackups } from "../backup/backup-progress.js";
 import { renderBackupDescription } from "../backup/describe-backup.js";
 import { resolveClusterIds } from "../backup/resolve-clusters.js";
@@ -52,10 +56,10 @@ export function addRestoreCommands(program: Command): void {
     .description("list restores, newest first (with their counts only)")
     .option("--cluster <id-or-name>", "only restores into this cluster")
     .option("--backup <id>", "only restores of this backup")
-    .option("--phase <phase>", `only restores in this phase: ${phaseChoices()}`)
+    .option("--phase <phase>", `only restores in this phase: ${phaseChoices(RestorePhaseSchema)}`)
     .addHelpText("after", "\nExamples:\n  $ lifeboat restore list\n  $ lifeboat restore list --cluster eu-2 --phase partially-failed -o json\n")
     .action(async (options: Common & { cluster?: string; backup?: string; phase?: string }) => {
-      const phase = options.phase === undefined ? 0 : parseEnum("--phase", options.phase.replace(/-/g, "_"), RestorePhaseSchema);
+      const phase = parsePhaseFlag(options.phase, RestorePhaseSchema);
       const restores = await withAdmin(options, async (client) => {
         const request = create(ListRestoresRequestSchema, { cluster: options.cluster ?? "", backupId: options.backup ?? "", phase, pageSize: 1000 });
         return allPages(async (pageToken) => {
@@ -86,7 +90,7 @@ export function addRestoreCommands(program: Command): void {
     .addHelpText("after", "\nExamples:\n  $ lifeboat restore logs 9c1e…\n  $ lifeboat restore logs 9c1e… | jq -r .message\n")
     .action(async (id: string, options: Common) => {
       const { lines } = await withAdmin(options, (client) => client.getRestoreLogs({ id }, unaryCall()));
-      writeOutput(options.output, lines.map(parseLogLine), () => lines.map((line) => `${line}\n`).join(""));
+      writeLogLines(options.output, lines);
     });
 
   withOutputOption(withAdminConnectionOptions(restore.command("delete")))
@@ -178,44 +182,4 @@ async function chooseRepository(client: AdminClient, named: string | undefined):
   const { repositories } = await client.listRepositories({}, unaryCall());
   if (repositories.length === 1) return repositories[0]!.name;
   throw missing("--repository", repositories.length === 0 ? "the hub has no repository yet (lifeboat repository add)" : `the hub has ${repositories.length}: ${repositories.map((r) => r.name).join(", ")}`);
-}
-
-function phaseChoices(): string {
-  return RestorePhaseSchema.values
-    .filter((value) => value.number !== 0)
-    .map((value) => value.localName.toLowerCase().replace(/_/g, "-"))
-    .join(", ");
-}
-
-async function listClusters(client: AdminClient): Promise<Cluster[]> {
-  const request = create(ListClustersRequestSchema, { pageSize: 1000 });
-  return allPages(async (pageToken) => {
-    const page = await client.listClusters({ ...request, pageToken }, unaryCall());
-    return { items: page.clusters, nextPageToken: page.nextPageToken };
-  });
-}
-
-function getRestore(client: AdminClient): (id: string) => Promise<Restore> {
-  return async (id) => {
-    const { restore: r } = await client.getRestore({ id }, unaryCall());
-    if (!r) throw new LifeboatError("INTERNAL", `the hub returned no restore for ${id}`, { field: "id", value: id });
-    return r;
-  };
-}
-
-function getBackup(client: AdminClient): (id: string) => Promise<Backup> {
-  return async (id) => {
-    const { backup: b } = await client.getBackup({ id }, unaryCall());
-    if (!b) throw new LifeboatError("INTERNAL", `the hub returned no backup for ${id}`, { field: "id", value: id });
-    return b;
-  };
-}
-
-// Log lines are JSON objects; one that is not is kept as text rather than lost.
-function parseLogLine(line: string): JsonValue {
-  try {
-    return JSON.parse(line) as JsonValue;
-  } catch {
-    return line;
-  }
 }

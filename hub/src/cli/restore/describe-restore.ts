@@ -1,17 +1,15 @@
 // `lifeboat restore describe`: one restore as people read it, from its record and summary.
-import { durationMs } from "@bufbuild/protobuf/wkt";
-import { ClusterResourcePolicySchema, ExistingResourcePolicySchema, RestorePhase, RestorePhaseSchema, type HookResult, type Restore, type RestoreItemResult, type RestoreSpec } from "@lifeboat/proto";
+import { ClusterResourcePolicySchema, ExistingResourcePolicySchema, RestorePhase, RestorePhaseSchema, type Restore, type RestoreItemResult, type RestoreSpec } from "@lifeboat/proto";
 import { enumName } from "../arguments.js";
 import { formatMessage } from "../backup/describe-backup.js";
-import { formatLabels, renderFields, renderTable, type Column } from "../output.js";
+import { formatHook, indent, renderCounts, renderList } from "../catalog/describe-sections.js";
+import { formatLabels, renderFields, type Column } from "../output.js";
 import { formatTime } from "../message-output.js";
 
 export interface DescribeRestoreOptions {
   /** Every failure, message and dry-run item instead of the first few. */
   details?: boolean;
 }
-
-const BRIEF_LIMIT = 10;
 
 export const RESTORE_COLUMNS: Column<Restore>[] = [
   { header: "id", value: (r) => r.id },
@@ -118,34 +116,4 @@ export function formatFailure(f: RestoreItemResult): string {
   const where = [f.namespace, f.name].filter((part) => part !== "").join("/");
   const subject = [f.resource, where].filter((part) => part !== "").join(" ");
   return `${subject}: ${f.message || "failed"}`;
-}
-
-function formatHook(h: HookResult): string {
-  const outcome = h.succeeded ? `ok, exit ${h.exitCode}` : `FAILED${h.error ? `: ${h.error}` : `, exit ${h.exitCode}`}`;
-  const took = h.duration ? ` in ${(durationMs(h.duration) / 1000).toFixed(1)}s` : "";
-  return `${h.hook || "(unnamed)"} ${h.namespace}/${h.pod}${h.container ? `/${h.container}` : ""}: ${outcome}${took}`;
-}
-
-function renderCounts(title: string, what: string, values: Record<string, bigint>, emptyKey = ""): string {
-  const rows = Object.entries(values).sort(([a, x], [b, y]) => (x === y ? a.localeCompare(b) : y > x ? 1 : -1));
-  if (rows.length === 0) return "";
-  const table = renderTable(rows, [
-    { header: what, value: ([key]) => key || emptyKey },
-    { header: "items", value: ([, n]) => String(n) },
-  ]);
-  return `${title}:\n${indent(table)}`;
-}
-
-function renderList(title: string, lines: readonly string[], details: boolean): string {
-  if (lines.length === 0) return "";
-  const shown = details ? lines : lines.slice(0, BRIEF_LIMIT);
-  const more = lines.length - shown.length;
-  return `${[title, ...shown, ...(more > 0 ? [`  … ${more} more (--details)`] : [])].join("\n")}\n`;
-}
-
-function indent(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => (line === "" ? line : `  ${line}`))
-    .join("\n");
 }

@@ -2,16 +2,15 @@ import { create } from "@bufbuild/protobuf";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, BackupSpecSchema, type Backup } from "@lifeboat/proto";
 import type { ClusterId } from "../../../../hub/src/index.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ExpirySweeper } from "../../../../hub/src/backups/index.js";
 import {
   FakeAgentRun,
   TestDirectory,
   backupRecordsIn,
-  registerCluster,
   startCatalogHub,
-  testPrefix,
   waitFor,
+  useHubPerTest,
   useRedisAndRepository,
   writeFinishedBackup,
   type CatalogHub,
@@ -21,17 +20,10 @@ const east = "east" as ClusterId;
 
 describe("deleting backups", () => {
   const suite = useRedisAndRepository();
+  const each = useHubPerTest(suite, startCatalogHub, { clusters: ["east"] });
   let directory: TestDirectory;
   let hub: CatalogHub;
-
-  beforeEach(async () => {
-    directory = new TestDirectory(suite.access);
-    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
-    await registerCluster(hub, "east");
-  });
-  afterEach(async () => {
-    await hub?.close();
-  });
+  beforeEach(() => void ({ hub, directory } = each));
 
   /** A backup the agent finished: task completed, records in the repository, catalog COMPLETED. */
   async function finishedBackup(ttlSeconds?: bigint): Promise<Backup> {

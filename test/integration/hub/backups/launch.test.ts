@@ -1,26 +1,18 @@
 import { create, fromJson, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { DurationSchema, timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, BackupSpecSchema, TaskSpecSchema, type BackupSpec } from "@lifeboat/proto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_TTL_MS, withRepositoryCredentials } from "../../../../hub/src/backups/index.js";
-import { PASSWORD, TestDirectory, registerCluster, startCatalogHub, testPrefix, useRedisAndRepository, type CatalogHub } from "./support/catalog-fixture.js";
+import { PASSWORD, TestDirectory, startCatalogHub, useHubPerTest, useRedisAndRepository, type CatalogHub } from "./support/catalog-fixture.js";
 
 const spec = (fields: MessageInitShape<typeof BackupSpecSchema> = {}): BackupSpec => create(BackupSpecSchema, { repository: "main", includedNamespaces: ["shop"], labels: { app: "shop" }, ...fields });
 
 describe("launching backups", () => {
   const suite = useRedisAndRepository();
+  const each = useHubPerTest(suite, startCatalogHub, { clusters: ["east", "west"] });
   let directory: TestDirectory;
   let hub: CatalogHub;
-
-  beforeEach(async () => {
-    directory = new TestDirectory(suite.access);
-    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
-    await registerCluster(hub, "east");
-    await registerCluster(hub, "west");
-  });
-  afterEach(async () => {
-    await hub?.close();
-  });
+  beforeEach(() => void ({ hub, directory } = each));
 
   it("records one NEW backup per cluster and queues exactly one backup task each, without credentials", async () => {
     const before = Date.now();

@@ -3,8 +3,8 @@ import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { BackupPhase, BackupSchema, BackupSpecSchema, type Backup } from "@lifeboat/proto";
 import { silentLog, type ClusterId } from "../../../../hub/src/index.js";
 import { startBackups, type RedisBackupCatalog } from "../../../../hub/src/backups/index.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeAgentRun, TestDirectory, registerCluster, startCatalogHub, testPrefix, waitFor, useRedisAndRepository, type CatalogHub } from "./support/catalog-fixture.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeAgentRun, TestDirectory, startCatalogHub, useHubPerTest, useRedisAndRepository, waitFor, waitForPhase, type CatalogHub } from "./support/catalog-fixture.js";
 
 const east = "east" as ClusterId;
 const spec = create(BackupSpecSchema, { repository: "main" });
@@ -13,31 +13,18 @@ const summary = { items: 12n, itemVersions: 14n, bytes: 4096n, itemsPerResource:
 
 describe("tracking backups through their tasks", () => {
   const suite = useRedisAndRepository();
+  const each = useHubPerTest(suite, startCatalogHub, { clusters: ["east"], expectNoErrors: true });
   let directory: TestDirectory;
   let hub: CatalogHub;
-
-  beforeEach(async () => {
-    directory = new TestDirectory(suite.access);
-    hub = await startCatalogHub(suite.redisUrl, testPrefix(), directory);
-    await registerCluster(hub, "east");
-  });
-  afterEach(async () => {
-    await hub?.close();
-    expect(hub.errors).toEqual([]);
-  });
+  beforeEach(() => void ({ hub, directory } = each));
 
   async function launchOne(): Promise<Backup> {
     const [backup] = await hub.catalog.launch({ clusterIds: [east], spec });
     return backup!;
   }
 
-  async function waitForPhase(id: string, phase: BackupPhase, catalog: RedisBackupCatalog = hub.catalog): Promise<Backup> {
-    let last: Backup | undefined;
-    await waitFor(`backup ${id} in phase ${BackupPhase[phase]}`, async () => {
-      last = await catalog.get(id);
-      return last.phase === phase;
-    });
-    return last!;
+  function waitForBackupPhase(id: string, phase: BackupPhase, catalog: RedisBackupCatalog = hub.catalog): Promise<Backup> {
+    return waitForPhase(`backup ${id} in phase ${BackupPhase[phase]}`, phase, () => catalog.get(id));
   }
 
   it("moves a backup to IN_PROGRESS with its progress, then COMPLETED with the agent's result", async () => {
@@ -45,7 +32,7 @@ describe("tracking backups through their tasks", () => {
     const backup = await launchOne();
     const run = await FakeAgentRun.lease(hub.queue, east);
     expect(run.taskId).toBe(backup.taskId);
-    const leased = await waitForPhase(backup.id, BackupPhase.IN_PROGRESS);
+    const leased = await waitForBackupPhase(backup.id, BackupPhase.IN_PROGRESS);
     expect(leased.startTime).toBeDefined();
 
     await run.progress("serialize", { items_done: 5n, items_total: 12n, bytes: 2048n });
@@ -59,7 +46,7 @@ describe("tracking backups through their tasks", () => {
         value: { phase: BackupPhase.COMPLETED, summary, kubernetesVersion: "v1.31.0", clusterFingerprint: "fp-east", startTime: timestampFromMs(started), completionTime: timestampFromMs(started + 4_000) },
       },
     });
-    const done = await waitForPhase(backup.id, BackupPhase.COMPLETED);
+    const done = await waitForBackupPhase(backup.id, BackupPhase.COMPLETED);
     expect(done.summary).toMatchObject(summary);
     expect(done).toMatchObject({ kubernetesVersion: "v1.31.0", clusterFingerprint: "fp-east" });
     expect(done.progress).toBeUndefined();
@@ -72,7 +59,7 @@ describe("tracking backups through their tasks", () => {
     const backup = await launchOne();
     const run = await FakeAgentRun.lease(hub.queue, east);
     await run.complete({ kind: { case: "backup", value: { phase: BackupPhase.PARTIALLY_FAILED, summary: { ...summary, errors: [{ resource: "secrets", message: "forbidden" }] } } } });
-    const done = await waitForPhase(backup.id, BackupPhase.PARTIALLY_FAILED);
+    const done = await waitForBackupPhase(backup.id, BackupPhase.PARTIALLY_FAILED);
     expect(done.summary?.errors.map((e) => e.message)).toEqual(["forbidden"]);
     expect(done.completionTime).toBeDefined();
   });
@@ -86,8 +73,8 @@ describe("tracking backups through their tasks", () => {
     const second = await FakeAgentRun.lease(hub.queue, east);
     await second.fail("INVALID_ARGUMENT", 'spec.included_resources[0]: "widgets" is not served by this cluster');
 
-    expect((await waitForPhase(failed.id, BackupPhase.FAILED)).failureReason).toBe("repository main: storage unreachable");
-    expect((await waitForPhase(refused.id, BackupPhase.FAILED_VALIDATION)).validationErrors).toEqual(['spec.included_resources[0]: "widgets" is not served by this cluster']);
+    expect((await waitForBackupPhase(failed.id, BackupPhase.FAILED)).failureReason).toBe("repository main: storage unreachable");
+    expect((await waitForBackupPhase(refused.id, BackupPhase.FAILED_VALIDATION)).validationErrors).toEqual(['spec.included_resources[0]: "widgets" is not served by this cluster']);
   });
 
   it("keeps a backup IN_PROGRESS while a retryable failure re-queues its task, and FAILED on cancel", async () => {
@@ -95,9 +82,9 @@ describe("tracking backups through their tasks", () => {
     const backup = await launchOne();
     const run = await FakeAgentRun.lease(hub.queue, east);
     await hub.queue.fail(run.taskId, run.owner, { code: "UNAVAILABLE", message: "stream lost" }, { retryable: true });
-    await waitForPhase(backup.id, BackupPhase.IN_PROGRESS);
+    await waitForBackupPhase(backup.id, BackupPhase.IN_PROGRESS);
     await hub.queue.cancel(run.taskId, "operator stopped it");
-    const cancelled = await waitForPhase(backup.id, BackupPhase.FAILED);
+    const cancelled = await waitForBackupPhase(backup.id, BackupPhase.FAILED);
     expect(cancelled.failureReason).toBe("cancelled: operator stopped it");
   });
 
@@ -125,8 +112,8 @@ describe("tracking backups through their tasks", () => {
       for (const [i, run] of runs.entries()) await run.progress("serialize", { items_done: BigInt(i + 1), items_total: 10n });
       await runs[0]!.complete({ kind: { case: "backup", value: { phase: BackupPhase.COMPLETED, summary } } });
       await runs[1]!.fail("INTERNAL", "boom");
-      await waitForPhase(backups[0]!.id, BackupPhase.COMPLETED);
-      await waitForPhase(backups[1]!.id, BackupPhase.FAILED);
+      await waitForBackupPhase(backups[0]!.id, BackupPhase.COMPLETED);
+      await waitForBackupPhase(backups[1]!.id, BackupPhase.FAILED);
       await waitFor("third backup's progress", async () => (await hub.catalog.get(backups[2]!.id)).progress?.itemsDone === 3n);
 
       // Replaying the whole log on a third tracker changes nothing.
@@ -150,7 +137,7 @@ describe("tracking backups through their tasks", () => {
     first.start();
     const backup = await launchOne();
     const run = await FakeAgentRun.lease(hub.queue, east);
-    await waitForPhase(backup.id, BackupPhase.IN_PROGRESS);
+    await waitForBackupPhase(backup.id, BackupPhase.IN_PROGRESS);
     await first.close();
     const cursor = await first.cursor();
     expect(cursor).not.toBe("0");
@@ -159,7 +146,7 @@ describe("tracking backups through their tasks", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await hub.catalog.get(backup.id)).phase).toBe(BackupPhase.IN_PROGRESS);
     hub.tracker().start();
-    await waitForPhase(backup.id, BackupPhase.COMPLETED);
+    await waitForBackupPhase(backup.id, BackupPhase.COMPLETED);
   });
 
   it("reconciles unfinished backups with their tasks' present state", async () => {
@@ -190,7 +177,7 @@ describe("tracking backups through their tasks", () => {
       const [backup] = await running.catalog.launch({ clusterIds: [east], spec });
       const run = await FakeAgentRun.lease(hub.queue, east);
       await run.complete({ kind: { case: "backup", value: { phase: BackupPhase.COMPLETED, summary } } });
-      await waitForPhase(backup!.id, BackupPhase.COMPLETED, running.catalog);
+      await waitForBackupPhase(backup!.id, BackupPhase.COMPLETED, running.catalog);
     } finally {
       await running.close();
     }

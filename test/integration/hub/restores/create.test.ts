@@ -1,11 +1,11 @@
 import { create, fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { BackupPhase, RestorePhase, RestoreSpecSchema, TaskSpecSchema, type RestoreSpec } from "@lifeboat/proto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { toWireTask } from "../../../../hub/src/grpc/wire-task.js";
 import { restoreAssignmentPreparer } from "../../../../hub/src/restores/index.js";
 import { create as createMessage } from "@bufbuild/protobuf";
 import { TaskSchema } from "@lifeboat/proto";
-import { TestDirectory, registerCluster, testPrefix, useRedisAndRepository } from "../backups/support/catalog-fixture.js";
+import { TestDirectory, useHubPerTest, useRedisAndRepository } from "../backups/support/catalog-fixture.js";
 import { recordBackup, restoreEventTypes, startRestoreHub, type RestoreHub } from "./support/restore-fixture.js";
 
 function spec(fields: Partial<Omit<RestoreSpec, "$typeName">>): RestoreSpec {
@@ -14,19 +14,10 @@ function spec(fields: Partial<Omit<RestoreSpec, "$typeName">>): RestoreSpec {
 
 describe("creating restores", () => {
   const suite = useRedisAndRepository();
+  const each = useHubPerTest(suite, startRestoreHub, { clusters: ["east", "west"], expectNoErrors: true });
   let directory: TestDirectory;
   let hub: RestoreHub;
-
-  beforeEach(async () => {
-    directory = new TestDirectory(suite.access);
-    hub = await startRestoreHub(suite.redisUrl, testPrefix(), directory);
-    await registerCluster(hub, "east");
-    await registerCluster(hub, "west");
-  });
-  afterEach(async () => {
-    await hub?.close();
-    expect(hub.errors).toEqual([]);
-  });
+  beforeEach(() => void ({ hub, directory } = each));
 
   async function nothingRecordedOrQueued(): Promise<void> {
     expect((await hub.restores.list({}, { size: 10 })).restores).toEqual([]);

@@ -1,11 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { RestorePhase, RestoreSpecSchema, type Restore } from "@lifeboat/proto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { silentLog, type ClusterId } from "../../../../hub/src/index.js";
 import { startRestores } from "../../../../hub/src/restores/index.js";
 import type { RedisRestoreCatalog } from "../../../../hub/src/restores/index.js";
-import { FakeAgentRun, TestDirectory, registerCluster, testPrefix, useRedisAndRepository, waitFor } from "../backups/support/catalog-fixture.js";
+import { FakeAgentRun, useHubPerTest, useRedisAndRepository, waitFor, waitForPhase } from "../backups/support/catalog-fixture.js";
 import { recordBackup, restoreEventTypes, startRestoreHub, type RestoreHub } from "./support/restore-fixture.js";
 
 const west = "west" as ClusterId;
@@ -23,30 +23,17 @@ const summary = {
 
 describe("tracking restores through their tasks", () => {
   const suite = useRedisAndRepository();
+  const each = useHubPerTest(suite, startRestoreHub, { clusters: ["east", "west"], expectNoErrors: true });
   let hub: RestoreHub;
-
-  beforeEach(async () => {
-    hub = await startRestoreHub(suite.redisUrl, testPrefix(), new TestDirectory(suite.access));
-    await registerCluster(hub, "east");
-    await registerCluster(hub, "west");
-  });
-  afterEach(async () => {
-    await hub?.close();
-    expect(hub.errors).toEqual([]);
-  });
+  beforeEach(() => void (hub = each.hub));
 
   async function createOne(catalog: RedisRestoreCatalog = hub.restores): Promise<Restore> {
     const backup = await recordBackup(hub, "east");
     return catalog.create({ cluster: "west", spec: create(RestoreSpecSchema, { backupId: backup.id }) });
   }
 
-  async function waitForPhase(id: string, phase: RestorePhase, catalog: RedisRestoreCatalog = hub.restores): Promise<Restore> {
-    let last: Restore | undefined;
-    await waitFor(`restore ${id} in phase ${RestorePhase[phase]}`, async () => {
-      last = await catalog.get(id);
-      return last.phase === phase;
-    });
-    return last!;
+  function waitForRestorePhase(id: string, phase: RestorePhase, catalog: RedisRestoreCatalog = hub.restores): Promise<Restore> {
+    return waitForPhase(`restore ${id} in phase ${RestorePhase[phase]}`, phase, () => catalog.get(id));
   }
 
   it("moves a restore to IN_PROGRESS with its progress, then to the agent's phase and summary", async () => {
@@ -54,7 +41,7 @@ describe("tracking restores through their tasks", () => {
     const restore = await createOne();
     const run = await FakeAgentRun.lease(hub.queue, west);
     expect(run.taskId).toBe(restore.taskId);
-    expect((await waitForPhase(restore.id, RestorePhase.IN_PROGRESS)).startTime).toBeDefined();
+    expect((await waitForRestorePhase(restore.id, RestorePhase.IN_PROGRESS)).startTime).toBeDefined();
 
     await run.progress("apply", { items_done: 5n, items_total: 12n });
     await waitFor("progress", async () => (await hub.restores.get(restore.id)).progress?.itemsDone === 5n);
@@ -64,7 +51,7 @@ describe("tracking restores through their tasks", () => {
     await run.complete({
       kind: { case: "restore", value: { phase: RestorePhase.PARTIALLY_FAILED, summary, kubernetesVersion: "v1.30.2", startTime: timestampFromMs(started), completionTime: timestampFromMs(started + 4_000) } },
     });
-    const done = await waitForPhase(restore.id, RestorePhase.PARTIALLY_FAILED);
+    const done = await waitForRestorePhase(restore.id, RestorePhase.PARTIALLY_FAILED);
     expect(done.summary).toMatchObject(summary);
     expect(done.kubernetesVersion).toBe("v1.30.2");
     expect(done.progress).toBeUndefined();
@@ -80,8 +67,8 @@ describe("tracking restores through their tasks", () => {
     const bare = await createOne();
     await (await FakeAgentRun.lease(hub.queue, west)).complete({ kind: { case: "restore", value: { phase: RestorePhase.COMPLETED, summary: { items: 3n, created: 3n } } } });
     await (await FakeAgentRun.lease(hub.queue, west)).complete({});
-    expect((await waitForPhase(good.id, RestorePhase.COMPLETED)).summary).toMatchObject({ items: 3n, created: 3n });
-    expect((await waitForPhase(bare.id, RestorePhase.FAILED)).failureReason).toMatch(/without a restore result/);
+    expect((await waitForRestorePhase(good.id, RestorePhase.COMPLETED)).summary).toMatchObject({ items: 3n, created: 3n });
+    expect((await waitForRestorePhase(bare.id, RestorePhase.FAILED)).failureReason).toMatch(/without a restore result/);
   });
 
   it("records a failed task as FAILED, and the agent's INVALID_ARGUMENT or FAILED_PRECONDITION as FAILED_VALIDATION", async () => {
@@ -90,9 +77,9 @@ describe("tracking restores through their tasks", () => {
     await (await FakeAgentRun.lease(hub.queue, west)).fail("INTERNAL", "the API server went away");
     await (await FakeAgentRun.lease(hub.queue, west)).fail("INVALID_ARGUMENT", 'spec.namespace_mapping["shop"]: namespace "shop-copy" is terminating');
     await (await FakeAgentRun.lease(hub.queue, west)).fail("FAILED_PRECONDITION", "backup manifest names no item index");
-    expect((await waitForPhase(failed.id, RestorePhase.FAILED)).failureReason).toBe("the API server went away");
-    expect((await waitForPhase(invalid.id, RestorePhase.FAILED_VALIDATION)).validationErrors).toEqual(['spec.namespace_mapping["shop"]: namespace "shop-copy" is terminating']);
-    expect((await waitForPhase(precondition.id, RestorePhase.FAILED_VALIDATION)).validationErrors).toEqual(["backup manifest names no item index"]);
+    expect((await waitForRestorePhase(failed.id, RestorePhase.FAILED)).failureReason).toBe("the API server went away");
+    expect((await waitForRestorePhase(invalid.id, RestorePhase.FAILED_VALIDATION)).validationErrors).toEqual(['spec.namespace_mapping["shop"]: namespace "shop-copy" is terminating']);
+    expect((await waitForRestorePhase(precondition.id, RestorePhase.FAILED_VALIDATION)).validationErrors).toEqual(["backup manifest names no item index"]);
   });
 
   it("leaves a finished restore alone when old events are replayed, and reconciles from the task's state", async () => {
@@ -113,7 +100,7 @@ describe("tracking restores through their tasks", () => {
     try {
       const restore = await createOne(running.catalog);
       await (await FakeAgentRun.lease(hub.queue, west)).complete({ kind: { case: "restore", value: { phase: RestorePhase.COMPLETED, summary: { items: 1n, created: 1n } } } });
-      await waitForPhase(restore.id, RestorePhase.COMPLETED, running.catalog);
+      await waitForRestorePhase(restore.id, RestorePhase.COMPLETED, running.catalog);
     } finally {
       await running.close();
     }

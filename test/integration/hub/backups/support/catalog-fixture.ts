@@ -19,7 +19,7 @@ import {
   type RepositoryAccess,
 } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { startRedis, type RunningRedis } from "../../../../harness/src/redis-server.js";
 import { Repository, openAccessStorage, openRepositoryWithAccess, putBackupManifest, type BackupManifest } from "@lifeboat/shared/repo";
 import { ClusterStore, EventLog, TaskQueue, TokenStore, connectHubRedis, hashTokenSecret, type ClusterId, type HubRedis, type TaskId } from "../../../../../hub/src/index.js";
@@ -256,4 +256,45 @@ export function useRedisAndRepository(): { readonly redisUrl: string; readonly a
       return repo!.access;
     },
   };
+}
+
+/**
+ * A hub of its own for each test (a fresh key prefix on the suite's Redis and a fresh directory),
+ * with `clusters` registered; closed after the test. With `expectNoErrors` a test fails when the
+ * hub's trackers told of errors. Read `hub` and `directory` in hooks and tests: they change per test.
+ */
+export function useHubPerTest<H extends CatalogHub>(
+  suite: { readonly redisUrl: string; readonly access: RepositoryAccess },
+  start: (url: string, prefix: string, directory: TestDirectory) => Promise<H>,
+  options: { clusters: readonly string[]; expectNoErrors?: boolean },
+): { readonly hub: H; readonly directory: TestDirectory } {
+  let hub: H | undefined;
+  let directory: TestDirectory | undefined;
+  beforeEach(async () => {
+    directory = new TestDirectory(suite.access);
+    hub = await start(suite.redisUrl, testPrefix(), directory);
+    for (const id of options.clusters) await registerCluster(hub, id);
+  });
+  afterEach(async () => {
+    await hub?.close();
+    if (options.expectNoErrors) expect(hub?.errors).toEqual([]);
+  });
+  return {
+    get hub() {
+      return hub!;
+    },
+    get directory() {
+      return directory!;
+    },
+  };
+}
+
+/** Polls `read` until the record is in `phase`, then returns it; `what` names the wait in a timeout. */
+export async function waitForPhase<R extends { phase: number }>(what: string, phase: number, read: () => Promise<R>): Promise<R> {
+  let last: R | undefined;
+  await waitFor(what, async () => {
+    last = await read();
+    return last.phase === phase;
+  });
+  return last!;
 }
