@@ -265,7 +265,7 @@ describe("faults", () => {
     );
     await killGroup(agents[2]!);
     gate.release();
-    await fleet.startAgent({ hubs: [hub.address], hub: hubDir, stateDir: join(root, "agent-2"), kubeconfig: join(root, "gated.kubeconfig"), name: "cluster-2" });
+    agents[2] = await fleet.startAgent({ hubs: [hub.address], hub: hubDir, stateDir: join(root, "agent-2"), kubeconfig: join(root, "gated.kubeconfig"), name: "cluster-2" });
     const done = await settled(id, 120_000);
     expect(done.phase, done.failureReason).toBe(BackupPhase.COMPLETED);
     const { task } = await admin.getTask({ id: done.taskId });
@@ -277,5 +277,40 @@ describe("faults", () => {
       await repo.close();
       await repo.storage.close();
     }
+  }, 180_000);
+
+  it("an agent killed in the middle of a restore: the task is retried and the restore completes once, every item counted once", async () => {
+    const { backups } = await admin.createBackup({ clusterIds: [clusterIds[0]!], spec: spec() });
+    const backup = await settled(backups[0]!.id);
+    gate.hold();
+    const { restore } = await admin.createRestore({ cluster: "cluster-2", spec: { backupId: backup.id, namespaceMapping: { shop: "shop-after-kill" } } });
+    await until(
+      "the restore's task to be leased and the agent waiting on the gated API server",
+      async () => {
+        const task = (await admin.getTask({ id: restore!.taskId || restore!.id })).task;
+        return task?.state === TaskState.LEASED && gate.waiting > 0 ? true : undefined;
+      },
+      30_000,
+      100,
+    );
+    await killGroup(agents[2]!);
+    gate.release();
+    agents[2] = await fleet.startAgent({ hubs: [hub.address], hub: hubDir, stateDir: join(root, "agent-2"), kubeconfig: join(root, "gated.kubeconfig"), name: "cluster-2" });
+    const done = await until(
+      `restore ${restore!.id} to settle`,
+      async () => {
+        const current = (await admin.getRestore({ id: restore!.id })).restore;
+        return current && [RestorePhase.COMPLETED, RestorePhase.PARTIALLY_FAILED, RestorePhase.FAILED, RestorePhase.FAILED_VALIDATION].includes(current.phase) ? current : undefined;
+      },
+      120_000,
+      250,
+    );
+    expect(done.phase, done.failureReason).toBe(RestorePhase.COMPLETED);
+    expect((await admin.getTask({ id: done.taskId || done.id })).task!.attempt).toBeGreaterThanOrEqual(2);
+    const summary = done.summary!;
+    expect(summary.created + summary.updated + summary.skipped + summary.failed).toBe(summary.items);
+    expect(summary.created).toBeGreaterThanOrEqual(4n);
+    const target = { kubeconfigPath: emulators[2]!.kubeconfigPath!, kubectlCacheDir: join(root, "kubectl-2") };
+    expect(JSON.parse(await kubectlOk(target, ["get", "configmaps", "-n", "shop-after-kill", "-l", "lifeboat.io/restore", "-o", "json"])).items).toHaveLength(1);
   }, 180_000);
 });
