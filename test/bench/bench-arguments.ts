@@ -21,3 +21,10 @@ export function parseBenchArguments<const T extends Options>(options: T, usage: 
   }
   return values;
 }
+
+/** `--name`'s value as a positive integer ("100_000" allowed); a bad value prints the usage and exits 2. */
+export function positiveInteger(name: string, text: string, usage: string): number {
+  const n = Number(text.replaceAll("_", ""));
+  if (!Number.isInteger(n) || n < 1) failWithUsage(`--${name} must be a positive integer, got "${text}"`, usage);
+  return n;
+}

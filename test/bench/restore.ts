@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { KubeConfig } from "@kubernetes/client-node";
 import { newRecordId } from "@lifeboat/shared/repo";
-import { failWithUsage, parseBenchArguments } from "./bench-arguments.js";
+import { failWithUsage, parseBenchArguments, positiveInteger } from "./bench-arguments.js";
 import { readCpuSeconds, startEmulatorProcess, waitForIdle, type EmulatorProcess } from "./common/emulator-process.js";
 import { makeTarget } from "./common/http.js";
 import { kubectlVersion } from "./common/kubectl-version.js";
@@ -54,11 +54,7 @@ const args = parseBenchArguments(
   usage,
 );
 
-function positive(name: string, text: string): number {
-  const n = Number(text.replaceAll("_", ""));
-  if (!Number.isInteger(n) || n < 1) failWithUsage(`--${name} must be a positive integer, got "${text}"`, usage);
-  return n;
-}
+const positive = (name: string, text: string): number => positiveInteger(name, text, usage);
 
 const objects = positive("objects", args.objects);
 const namespaces = positive("namespaces", args.namespaces);

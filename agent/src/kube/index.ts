@@ -4,5 +4,5 @@ export { readFingerprint } from "./fingerprint.js";
 export { readKubernetesVersion } from "./version.js";
 export { discoverApiResources, type DiscoveredResource, type Discovery, type FailedGroupVersion } from "./discovery.js";
 export { collectInventory, type InventoryContext } from "./inventory.js";
-export { toKubeError } from "./kube-error.js";
+export { parseStatus, toKubeError } from "./kube-error.js";
 export { createRawClient, type RawClient, type RawRequest, type RawResponse } from "./raw-client.js";

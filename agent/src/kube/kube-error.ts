@@ -4,8 +4,9 @@ import { LifeboatError, isLifeboatError, type ErrorCode } from "@lifeboat/shared
 /**
  * The LifeboatError for a failed request to the API server, saying what the agent was doing
  * (`doing`, e.g. "listing namespaces"). HTTP answers map by status (401 UNAUTHENTICATED, 403
- * PERMISSION_DENIED: the agent's service account lacks a rule, 404 NOT_FOUND, 409/410
- * FAILED_PRECONDITION, 429 and 5xx UNAVAILABLE and retryable); no answer at all is UNAVAILABLE
+ * PERMISSION_DENIED: the agent's service account lacks a rule, 404 NOT_FOUND, 409 AlreadyExists
+ * ALREADY_EXISTS, other 409s and 410 FAILED_PRECONDITION and retryable (a conflict), 429 and 5xx
+ * UNAVAILABLE and retryable); no answer at all is UNAVAILABLE
  * and retryable. When `signal` has aborted, its reason is returned instead: the caller asked
  * for the failure.
  */
@@ -13,8 +14,10 @@ export function toKubeError(err: unknown, doing: string, signal?: AbortSignal): 
   if (signal?.aborted) return signal.reason;
   if (isLifeboatError(err)) return err;
   if (err instanceof ApiException) {
-    const { code, retryable } = codeForStatus(err.code);
-    const detail = statusMessage(err.body);
+    const status = parseStatus(err.body);
+    // AlreadyExists and Conflict share 409, but one is an answer and the other worth a retry.
+    const { code, retryable } = err.code === 409 && status?.reason === "AlreadyExists" ? { code: "ALREADY_EXISTS" as const, retryable: false } : codeForStatus(err.code);
+    const detail = status?.message;
     return new LifeboatError(code, `${doing}: the API server answered ${err.code}${detail ? `: ${detail}` : ""}`, {
       retryable,
       cause: err,
@@ -34,8 +37,8 @@ function codeForStatus(status: number): { code: ErrorCode; retryable: boolean } 
   return { code: "INTERNAL", retryable: false };
 }
 
-/** metav1.Status.message from an error body, which client-node hands over as text or parsed. */
-function statusMessage(body: unknown): string | undefined {
+/** metav1.Status's reason and message from an error body, which client-node hands over as text or parsed. */
+export function parseStatus(body: unknown): { reason?: string; message?: string } | undefined {
   let status = body;
   if (typeof body === "string") {
     try {
@@ -44,6 +47,7 @@ function statusMessage(body: unknown): string | undefined {
       return undefined;
     }
   }
-  const message = (status as { message?: unknown } | null)?.message;
-  return typeof message === "string" && message !== "" ? message : undefined;
+  if (typeof status !== "object" || status === null) return undefined;
+  const { reason, message } = status as { reason?: unknown; message?: unknown };
+  return { reason: typeof reason === "string" ? reason : undefined, message: typeof message === "string" && message !== "" ? message : undefined };
 }

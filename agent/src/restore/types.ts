@@ -5,6 +5,7 @@
 //   read manifest → filter → choose version → order into tiers → per item: load JSON → convert →
 //   sanitize → transform → apply (existing-resource policy) → restore hooks → results
 import type { BackupItem } from "@lifeboat/shared/repo";
+import type { BackupResource } from "../backup/resources.js";
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -22,16 +23,8 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** A resource as the target cluster serves it (from discovery). */
-export interface TargetResource {
-  group: string;
-  resource: string;
-  kind: string;
-  namespaced: boolean;
-  /** Served versions, `preferredVersion` first. */
-  versions: string[];
-  preferredVersion: string;
-}
+/** A resource as the target cluster serves it (from discovery, as the backup reads it). */
+export type TargetResource = Omit<BackupResource, "shortNames">;
 
 /** Which stored JSON of an item is read: one of the item's `versions` in the backup. */
 export interface StoredVersion {

@@ -8,7 +8,7 @@ import { parse, stringify } from "yaml";
 import { silentLog, startHub, type RunningHub } from "@lifeboat/hub";
 import { startRedis, type RunningRedis } from "../../harness/src/redis-server.js";
 import { startS3Server, type RunningS3Server } from "../../harness/src/s3-server.js";
-import { assertCliBuilt, runCli, type CliResult } from "./support/cli.js";
+import { assertCliBuilt, expectOneErrorLine, lifeboatAt, runCli } from "./support/cli.js";
 
 // `lifeboat repository`, `policy` and `backup` against a real hub, redis-server and filesystem
 // repository. Backups themselves need an agent and a cluster: the agent suites cover those.
@@ -23,18 +23,8 @@ let connection: string[];
 let repoUrl: string;
 let passwordFile: string;
 
-async function lifeboat(...args: string[]): Promise<CliResult> {
-  return runCli([...args, ...connection]);
-}
+const lifeboat = lifeboatAt(() => connection);
 
-/** Exactly one `lifeboat: …` line on stderr, nothing on stdout, and no secret anywhere. */
-function expectOneErrorLine(result: CliResult, code: number, message: RegExp): void {
-  expect(result.code, result.stderr).toBe(code);
-  expect(result.stderr).toMatch(/^lifeboat: [^\n]+\n$/);
-  expect(result.stderr).toMatch(message);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).not.toContain(PASSWORD);
-}
 
 beforeAll(async () => {
   assertCliBuilt();
@@ -93,10 +83,10 @@ describe("lifeboat repository", () => {
       lifeboat("repository", "add", "other", "--url", repoUrl, "--password-file", wrongPassword),
       lifeboat("repository", "check", "nope"),
     ]);
-    expectOneErrorLine(again, 1, /main/);
+    expectOneErrorLine(again, 1, /main/, PASSWORD);
     expect(wrong.code).not.toBe(0);
-    expectOneErrorLine(wrong, wrong.code, /password/i);
-    expectOneErrorLine(unknown, 3, /nope/);
+    expectOneErrorLine(wrong, wrong.code, /password/i, PASSWORD);
+    expectOneErrorLine(unknown, 3, /nope/, PASSWORD);
     const list = await lifeboat("repository", "list", "-o", "json");
     expect((JSON.parse(list.stdout) as { name: string }[]).map((r) => r.name)).toEqual(["main"]);
   });
@@ -134,13 +124,13 @@ describe("lifeboat policy", () => {
     const [resumed, inUse] = await Promise.all([lifeboat("policy", "resume", "nightly"), lifeboat("repository", "delete", "main")]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^paused:\s+no$/m);
-    expectOneErrorLine(inUse, 1, /main/);
+    expectOneErrorLine(inUse, 1, /main/, PASSWORD);
 
     for (const deleted of await Promise.all([lifeboat("policy", "delete", "nightly"), lifeboat("policy", "delete", "nightly-copy")])) {
       expect(deleted.code, deleted.stderr).toBe(0);
     }
     const gone = await lifeboat("policy", "get", "nightly");
-    expectOneErrorLine(gone, 3, /nightly/);
+    expectOneErrorLine(gone, 3, /nightly/, PASSWORD);
   });
 
   it("creates a policy from flags, and refuses bad ones with the field named, creating none of them", async () => {
@@ -166,9 +156,9 @@ describe("lifeboat policy", () => {
       backup: { repository: "main", includedNamespaces: ["shop"], mode: "BACKUP_MODE_RESOURCES_ONLY", ttl: "604800s" },
       retention: { keepLast: 4, keepDaily: 7 },
     });
-    expectOneErrorLine(cron, 2, /policy\.schedule "61 \* \* \* \*" is not a valid cron expression/);
-    expectOneErrorLine(repository, 3, /policy\.backup\.repository "nope" not found/);
-    expectOneErrorLine(field, 2, /bad-field\.yaml: backup\.excludeNamespaces is not a field of BackupSpec/);
+    expectOneErrorLine(cron, 2, /policy\.schedule "61 \* \* \* \*" is not a valid cron expression/, PASSWORD);
+    expectOneErrorLine(repository, 3, /policy\.backup\.repository "nope" not found/, PASSWORD);
+    expectOneErrorLine(field, 2, /bad-field\.yaml: backup\.excludeNamespaces is not a field of BackupSpec/, PASSWORD);
     const list = await lifeboat("policy", "list", "-o", "json");
     expect(list.code, list.stderr).toBe(0);
     expect((JSON.parse(list.stdout) as { name: string }[]).map((p) => p.name)).toEqual(["shop-often"]);
@@ -185,8 +175,8 @@ describe("lifeboat backup", () => {
     ]);
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
-    expectOneErrorLine(describeUnknown, 3, new RegExp(unknownId));
-    expectOneErrorLine(unknownCluster, 3, /--cluster "no-such-cluster": no cluster has this id or name/);
+    expectOneErrorLine(describeUnknown, 3, new RegExp(unknownId), PASSWORD);
+    expectOneErrorLine(unknownCluster, 3, /--cluster "no-such-cluster": no cluster has this id or name/, PASSWORD);
   });
 
   it("refuses bad flags with exit 2 naming the flag, before calling the hub", async () => {
@@ -196,7 +186,7 @@ describe("lifeboat backup", () => {
       lifeboat("task", "create", randomUUID(), "--kind", "backup"),
     ]);
     const expected = [/--confirm is required/, /lifeboat backup create/];
-    results.forEach((result, i) => expectOneErrorLine(result, 2, expected[i]!));
+    results.forEach((result, i) => expectOneErrorLine(result, 2, expected[i]!), PASSWORD);
   });
 });
 
@@ -220,7 +210,7 @@ describe("lifeboat repository on S3", () => {
       withKeys("repository", "add", "fleet", "--url", url, "--password-file", passwordFile, "--access-key-id-env", "FLEET_KEY_ID", "--secret-access-key-env", "NOT_SET_ANYWHERE"),
       withKeys("repository", "add", "fleet", "--url", url, "--password-file", passwordFile, "--access-key-id-env", "FLEET_KEY_ID", "--secret-access-key-env", "FLEET_SECRET", "-o", "yaml"),
     ]);
-    expectOneErrorLine(unset, 2, /--secret-access-key-env: the environment variable NOT_SET_ANYWHERE is not set/);
+    expectOneErrorLine(unset, 2, /--secret-access-key-env: the environment variable NOT_SET_ANYWHERE is not set/, PASSWORD);
     expect(added.code, added.stderr).toBe(0);
     expect((parse(added.stdout) as { credentialNames: string[] }).credentialNames).toEqual(expect.arrayContaining(["password", "accessKeyId", "secretAccessKey"]));
     expect(added.stdout + added.stderr).not.toContain(s3.secretAccessKey);

@@ -10,7 +10,7 @@ import { silentLog, startHub, type RunningHub } from "@lifeboat/hub";
 import { startRedis, type RunningRedis } from "../../harness/src/redis-server.js";
 import { FakeAgentRun, TestDirectory, registerCluster, waitFor } from "../hub/backups/support/catalog-fixture.js";
 import { recordBackup, startRestoreHub, type RestoreHub } from "../hub/restores/support/restore-fixture.js";
-import { assertCliBuilt, runCli, type CliResult } from "./support/cli.js";
+import { assertCliBuilt, expectOneErrorLine, lifeboatAt, runCli } from "./support/cli.js";
 
 // `lifeboat restore` against a real hub, redis-server and filesystem repository. The agent's side
 // of a restore is played through the real task queue on the hub's Redis.
@@ -36,16 +36,8 @@ let connection: string[];
 let side: RestoreHub;
 let completedBackup: string;
 
-async function lifeboat(...args: string[]): Promise<CliResult> {
-  return runCli([...args, ...connection]);
-}
+const lifeboat = lifeboatAt(() => connection);
 
-function expectOneErrorLine(result: CliResult, code: number, message: RegExp): void {
-  expect(result.code, result.stderr).toBe(code);
-  expect(result.stderr).toMatch(/^lifeboat: [^\n]+\n$/);
-  expect(result.stderr).toMatch(message);
-  expect(result.stdout).toBe("");
-}
 
 beforeAll(async () => {
   assertCliBuilt();

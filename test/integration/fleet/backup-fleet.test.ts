@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BackupPhase, RestorePhase, TaskState, type Backup } from "@lifeboat/proto";
+import { BackupPhase, RestorePhase, TaskState, type Backup, type Restore } from "@lifeboat/proto";
 import { getBackupManifest, listBackups, openStorage, readAllItems, Repository } from "@lifeboat/shared/repo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@lifeboat/kube-emulator";
@@ -119,6 +119,18 @@ function settled(id: string, timeoutMs = 90_000): Promise<Backup> {
   );
 }
 
+function settledRestore(id: string, timeoutMs = 90_000): Promise<Restore> {
+  return until(
+    `restore ${id} to settle`,
+    async () => {
+      const { restore } = await admin.getRestore({ id });
+      return restore && [RestorePhase.COMPLETED, RestorePhase.PARTIALLY_FAILED, RestorePhase.FAILED, RestorePhase.FAILED_VALIDATION].includes(restore.phase) ? restore : undefined;
+    },
+    timeoutMs,
+    250,
+  );
+}
+
 async function openRepository(): Promise<Repository> {
   return Repository.open(openStorage(repositoryUrl), PASSWORD, { write: false });
 }
@@ -225,15 +237,7 @@ describe("restores through the hub", () => {
     expect(backup.phase, backup.failureReason).toBe(BackupPhase.COMPLETED);
     const { restore } = await admin.createRestore({ cluster: "cluster-1", spec: { backupId: backup.id, namespaceMapping: { shop: "shop-from-old" } } });
     expect(restore!.sourceClusterId).toBe(clusterIds[0]);
-    const done = await until(
-      `restore ${restore!.id} to settle`,
-      async () => {
-        const current = (await admin.getRestore({ id: restore!.id })).restore;
-        return current && [RestorePhase.COMPLETED, RestorePhase.PARTIALLY_FAILED, RestorePhase.FAILED, RestorePhase.FAILED_VALIDATION].includes(current.phase) ? current : undefined;
-      },
-      90_000,
-      250,
-    );
+    const done = await settledRestore(restore!.id);
     expect(done.phase, `${done.failureReason} ${done.summary?.failures.map((f) => f.message).join("; ")}`).toBe(RestorePhase.COMPLETED);
     expect(done.summary!.itemsPerNamespace["shop-from-old"]).toBeGreaterThanOrEqual(4n);
     const target = { kubeconfigPath: emulators[1]!.kubeconfigPath!, kubectlCacheDir: join(root, "kubectl-1") };
@@ -296,15 +300,7 @@ describe("faults", () => {
     await killGroup(agents[2]!);
     gate.release();
     agents[2] = await fleet.startAgent({ hubs: [hub.address], hub: hubDir, stateDir: join(root, "agent-2"), kubeconfig: join(root, "gated.kubeconfig"), name: "cluster-2" });
-    const done = await until(
-      `restore ${restore!.id} to settle`,
-      async () => {
-        const current = (await admin.getRestore({ id: restore!.id })).restore;
-        return current && [RestorePhase.COMPLETED, RestorePhase.PARTIALLY_FAILED, RestorePhase.FAILED, RestorePhase.FAILED_VALIDATION].includes(current.phase) ? current : undefined;
-      },
-      120_000,
-      250,
-    );
+    const done = await settledRestore(restore!.id, 120_000);
     expect(done.phase, done.failureReason).toBe(RestorePhase.COMPLETED);
     expect((await admin.getTask({ id: done.taskId || done.id })).task!.attempt).toBeGreaterThanOrEqual(2);
     const summary = done.summary!;

@@ -1,6 +1,6 @@
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 import { LifeboatError, isLifeboatError } from "@lifeboat/shared";
-import { createRawClient, toKubeError, type RawClient } from "../../kube/index.js";
+import { createRawClient, parseStatus, toKubeError, type RawClient } from "../../kube/index.js";
 import type { AppliedAs, KubeObject } from "../types.js";
 
 /** Where an object lives in the target: its resource in one version, its namespace ("" when cluster-scoped), its name. */
@@ -12,9 +12,8 @@ export interface ObjectRef {
 
 /**
  * What the apply stage writes to the API server, as raw JSON. Failures are LifeboatErrors made by
- * toKubeError, except AlreadyExists, which is ALREADY_EXISTS (toKubeError folds it into
- * FAILED_PRECONDITION with Conflict, but the two need opposite handling). statusOf reads the
- * server's answer back from any of them.
+ * toKubeError (AlreadyExists is ALREADY_EXISTS); statusOf reads the server's answer back from any
+ * of them.
  */
 export interface ApiWriter {
   /** POSTs `body` to the collection of `ref.to` (in `ref.namespace`) and returns what the server stored. */
@@ -106,7 +105,7 @@ async function request(client: RawClient, { method, path, body, contentType, tim
   } catch (err) {
     throw toKubeError(err, doing, signal);
   }
-  if (answer.status < 200 || answer.status >= 300) throw answerError(new ApiException(answer.status, `HTTP ${answer.status}`, answer.text, {}), doing, signal);
+  if (answer.status < 200 || answer.status >= 300) throw toKubeError(new ApiException(answer.status, `HTTP ${answer.status}`, answer.text, {}), doing, signal);
   try {
     return JSON.parse(answer.text);
   } catch (err) {
@@ -114,22 +113,3 @@ async function request(client: RawClient, { method, path, body, contentType, tim
   }
 }
 
-function answerError(err: ApiException<string>, doing: string, signal: AbortSignal | undefined): unknown {
-  const made = toKubeError(err, doing, signal);
-  if (!isLifeboatError(made) || parseStatus(err.body)?.reason !== "AlreadyExists") return made;
-  return new LifeboatError("ALREADY_EXISTS", made.message, { cause: err });
-}
-
-function parseStatus(body: unknown): { reason?: string; message?: string } | undefined {
-  let status = body;
-  if (typeof body === "string") {
-    try {
-      status = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  if (typeof status !== "object" || status === null) return undefined;
-  const { reason, message } = status as { reason?: unknown; message?: unknown };
-  return { reason: typeof reason === "string" ? reason : undefined, message: typeof message === "string" ? message : undefined };
-}

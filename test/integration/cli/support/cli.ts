@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 /** The built CLI: these suites test what ships, so `npx turbo run build --filter=@lifeboat/hub` comes first. */
 export const CLI_MAIN = fileURLToPath(new URL("../../../../hub/dist/cli/main.js", import.meta.url));
@@ -30,4 +31,18 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `lifeboat <args>` against a hub whose connection flags `connection()` gives (read at each call). */
+export function lifeboatAt(connection: () => readonly string[]): (...args: string[]) => Promise<CliResult> {
+  return (...args) => runCli([...args, ...connection()]);
+}
+
+/** Exactly one `lifeboat: …` line on stderr, nothing on stdout, and `secret` (when given) nowhere. */
+export function expectOneErrorLine(result: CliResult, code: number, message: RegExp, secret?: string): void {
+  expect(result.code, result.stderr).toBe(code);
+  expect(result.stderr).toMatch(/^lifeboat: [^\n]+\n$/);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe("");
+  if (secret !== undefined) expect(result.stderr).not.toContain(secret);
 }
