@@ -58,7 +58,7 @@ describe("convertObject", () => {
           defaultBackend: { service: { name: "default", port: { number: 80 } } },
           ingressClassName: "nginx",
         },
-        { annotations: { "kubernetes.io/ingress.class": "nginx", team: "shop" } },
+        { annotations: { team: "shop" } },
       ),
     ],
     [
@@ -74,7 +74,6 @@ describe("convertObject", () => {
         "networking.k8s.io/v1",
         "Ingress",
         { ingressClassName: "public", rules: [{ http: { paths: [{ path: "/static", pathType: "Exact", backend: { resource: { apiGroup: "example.com", kind: "Bucket", name: "static" } } }] } }] },
-        { annotations: { "kubernetes.io/ingress.class": "nginx" } },
       ),
     ],
     ["CronJob batch/v1beta1 -> batch/v1: the apiVersion only", object("batch/v1beta1", "CronJob", { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } }), to("batch", "v1", "cronjobs", "CronJob"), object("batch/v1", "CronJob", { schedule: "*/5 * * * *", jobTemplate: { spec: { template } } })],

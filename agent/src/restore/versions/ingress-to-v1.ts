@@ -11,10 +11,10 @@ const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
  *  - a backend's serviceName + servicePort becomes service.name + service.port.number (an int
  *    port) or service.port.name (a named one); resource backends are the same in both;
  *  - a path without pathType gets "ImplementationSpecific", v1beta1's default, which v1 requires.
- * Beyond the API server: the kubernetes.io/ingress.class annotation also fills an absent
- * spec.ingressClassName, the field v1 controllers read; the annotation stays for controllers that
- * still read it. API servers before 1.27 reject an Ingress created with both set
- * (kubernetes/kubernetes#115447); from 1.27 they must only match, as they do here.
+ * Beyond the API server: the kubernetes.io/ingress.class annotation fills an absent
+ * spec.ingressClassName, the field v1 controllers read, and is then dropped: API servers before
+ * 1.27 reject an Ingress created with both set (kubernetes/kubernetes#115447), and a target that
+ * serves networking.k8s.io/v1 runs controllers that read the field.
  */
 export function convertIngressToV1(object: KubeObject): void {
   const spec = asRecord(object.spec);
@@ -31,8 +31,12 @@ export function convertIngressToV1(object: KubeObject): void {
       if (p.backend !== undefined) p.backend = backendToV1(p.backend);
     }
   }
-  const ingressClass = object.metadata.annotations?.[INGRESS_CLASS_ANNOTATION];
-  if (ingressClass && (spec.ingressClassName === undefined || spec.ingressClassName === null || spec.ingressClassName === "")) spec.ingressClassName = ingressClass;
+  const annotations = object.metadata.annotations;
+  const ingressClass = annotations?.[INGRESS_CLASS_ANNOTATION];
+  if (!ingressClass) return;
+  if (spec.ingressClassName === undefined || spec.ingressClassName === null || spec.ingressClassName === "") spec.ingressClassName = ingressClass;
+  delete annotations[INGRESS_CLASS_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete object.metadata.annotations;
 }
 
 function backendToV1(value: unknown): unknown {
