@@ -126,12 +126,14 @@ export class ItemIndex {
 
   /**
    * Every entry, in a stable order: resources by group and name, then entries by namespace and
-   * name, so equal selections list alike whatever order the lists answered in.
+   * name, so equal selections list alike whatever order the lists answered in. Passes that only
+   * look entries up pass `sorted: false` and skip the sorting.
    */
-  *entries(): Iterable<ListedEntry> {
-    for (const key of [...this.#byResource.keys()].sort()) {
+  *entries({ sorted = true }: { sorted?: boolean } = {}): Iterable<ListedEntry> {
+    const order = (keys: Iterable<string>): Iterable<string> => (sorted ? [...keys].sort() : keys);
+    for (const key of order(this.#byResource.keys())) {
       const resource = this.#byResource.get(key)!;
-      for (const name of [...resource.entries.keys()].sort()) {
+      for (const name of order(resource.entries.keys())) {
         const { uid, contents } = resource.entries.get(name)!;
         const [namespace, itemName] = splitKey(name);
         yield { group: resource.group, resource: resource.resource, namespace, name: itemName, uid, contents, isPreferred: this.#isShownUnder(uid, resource) };

@@ -10,6 +10,7 @@ import { getBackupManifest, isRecordId, openRepositoryWithAccess, readItemIndex,
 import { parseRestoreOptions } from "@lifeboat/shared/restore";
 import type { Logger } from "pino";
 import { BackupReport } from "../backup/backup-report.js";
+import { itemName } from "../backup/resources.js";
 import { toBackupResources } from "../backup/stages/discover.js";
 import type { ProgressUpdate } from "../executor/task-kind.js";
 import { discoverApiResources, readKubernetesVersion } from "../kube/index.js";
@@ -96,7 +97,7 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
     report.info(`restoring ${plan.items.length} of ${selected.length} selected items (${results.size} not restorable here)`);
 
     if (spec.dryRun) {
-      const dryRunItems = plan.items.map((item) => `${item.to.resource}${item.to.group ? `.${item.to.group}` : ""}/${item.namespace}/${item.name}${item.conversion ? ` (${item.conversion})` : ""}`);
+      const dryRunItems = plan.items.map((item) => `${itemName({ ...item.to, namespace: item.namespace, name: item.name })}${item.conversion ? ` (${item.conversion})` : ""}`);
       return resultOf(results.summary(report, dryRunItems.sort()), results, kubernetesVersion, started);
     }
 
@@ -105,6 +106,7 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
     const load = createItemLoader({ content: repo.content, options, preserveNodePorts: spec.preserveNodePorts, restoreId: restore.id, backupId: spec.backupId, planned: plan.items });
     await applyTiers(orderIntoTiers(plan.items), {
       kube: context.kube,
+      writer,
       policy: spec.existingResourcePolicy === ExistingResourcePolicy.UPDATE ? "update" : "skip",
       concurrency: APPLY_CONCURRENCY,
       restoreId: restore.id,

@@ -100,7 +100,8 @@ export async function serializeItems(index: ItemIndex, context: SerializeContext
 function warnAboutDeleted(index: ItemIndex, unreadable: ReadonlySet<string>, report: BackupReport): void {
   // An object whose preferred resource lost it may still be stored under another group.
   const storedElsewhere = new Set<string>();
-  for (const entry of index.entries()) if (!entry.isPreferred && entry.contents?.[0] !== undefined) storedElsewhere.add(entry.uid);
+  for (const entry of index.entries({ sorted: false })) if (!entry.isPreferred && entry.contents?.[0] !== undefined) storedElsewhere.add(entry.uid);
+  // In the index's order, so the warnings read the same in every run.
   for (const entry of index.entries()) {
     if (!entry.isPreferred || unreadable.has(resourceKey(entry))) continue;
     if (entry.contents?.[0] === undefined && !storedElsewhere.has(entry.uid)) {
@@ -116,9 +117,9 @@ function warnAboutDeleted(index: ItemIndex, unreadable: ReadonlySet<string>, rep
  */
 function* storedItems(index: ItemIndex, resources: ReadonlyMap<string, BackupResource>, rank: ResourceRank): Iterable<BackupItem> {
   const aliased = new Map<string, ServedItem[]>();
-  for (const entry of index.entries()) if (!entry.isPreferred) aliased.set(entry.uid, []);
+  for (const entry of index.entries({ sorted: false })) if (!entry.isPreferred) aliased.set(entry.uid, []);
   if (aliased.size > 0) {
-    for (const entry of index.entries()) {
+    for (const entry of index.entries({ sorted: false })) {
       const served = aliased.has(entry.uid) ? servedItem(entry, resources) : undefined;
       if (served) aliased.get(entry.uid)!.push(served);
     }

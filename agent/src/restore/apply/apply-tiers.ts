@@ -2,13 +2,15 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import pLimit from "p-limit";
 import type { ItemResult, KubeObject, PlannedItem } from "../types.js";
 import { applyItem, type ItemContext } from "./apply-item.js";
-import { createApiWriter } from "./api-writer.js";
+import { createApiWriter, type ApiWriter } from "./api-writer.js";
 import { isCrd, waitForEstablished } from "./establish.js";
 import { RestoredOwners } from "./owners.js";
 import { DEFAULT_RETRY } from "./retry.js";
 
 export interface ApplyOptions {
   kube: KubeConfig;
+  /** The writer to use (one connection pool per restore); one over `kube` when absent. */
+  writer?: ApiWriter;
   /** What to do with an item whose object exists already: leave it, or merge-patch it. */
   policy: "skip" | "update";
   /** Items applied at once within a tier. */
@@ -39,7 +41,7 @@ export interface ApplyOptions {
 export async function applyTiers(tiers: PlannedItem[][], options: ApplyOptions): Promise<void> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const writer = createApiWriter(options.kube);
+  const writer = options.writer ?? createApiWriter(options.kube);
   const context: ItemContext = {
     writer,
     policy: options.policy,
