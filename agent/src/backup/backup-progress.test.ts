@@ -13,7 +13,7 @@ describe("backup progress", () => {
     progress.finish();
     expect(sent).toEqual([
       { percent: 25, message: "serialize", counters: { items_done: 0, items_total: 0, bytes: 0 } },
-      { percent: 90, message: "serialize", counters: { items_done: 10, items_total: 10, bytes: 2048 } },
+      { percent: 60, message: "serialize", counters: { items_done: 10, items_total: 10, bytes: 2048 } },
     ]);
     progress.enter("manifest");
     progress.finish();

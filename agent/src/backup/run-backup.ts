@@ -1,5 +1,5 @@
 // The backup pipeline, as DESIGN.md tells it: discover → select → expand → pre hooks →
-// serialize → (volume data, later) → post hooks → manifest, log, results.
+// serialize → volume data (each pod's hooks around its volumes) → post hooks → manifest, log, results.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -13,6 +13,8 @@ import {
   type BackupTask,
   type BackupTaskResult,
   type RepositoryAccess,
+  type VolumeBackup,
+  VolumeBackupPhase,
 } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared";
 import { openRepositoryWithAccess, type Repository } from "@lifeboat/shared/repo";
@@ -30,10 +32,15 @@ import { itemName } from "./resources.js";
 import { collectSelectedItems } from "./stages/collect.js";
 import { toBackupResources } from "./stages/discover.js";
 import { expandDependencies } from "./stages/expand.js";
-import { checkHooks, runHooks, type HookContext, type HookPhase, type HookPod } from "./stages/hooks.js";
+import { checkHooks, runHooks, runPodHooks, type HookContext, type HookPhase, type HookPod } from "./stages/hooks.js";
 import { buildManifest, writeBackupRecords, writeItems, type WrittenItems } from "./stages/manifest.js";
 import { selectResources, type Selection } from "./stages/select.js";
 import { serializeItems, type SerializedItems } from "./stages/serialize.js";
+import { checkSnapshotClass } from "../volumes/backup/csi-snapshot.js";
+import { planVolumeStage, runVolumeStage, wantsVolumeData } from "../volumes/backup/volume-stage.js";
+import { DEFAULT_DATA_MOVER, type DataMoverConfig } from "../volumes/data-mover-config.js";
+import { createKubeObjects, type KubeObjects } from "../volumes/kube-objects.js";
+import type { VolumePlan } from "../volumes/plan/plan-volumes.js";
 
 /** What a backup run uses; tests may swap the repository opener. */
 export interface BackupContext {
@@ -43,6 +50,8 @@ export interface BackupContext {
   logger: Logger;
   /** Opens the task's repository for writing; openRepositoryWithAccess by default. */
   openRepository?(access: RepositoryAccess): Promise<Repository>;
+  /** How volume data is moved; DEFAULT_DATA_MOVER by default. */
+  dataMover?: Partial<DataMoverConfig>;
 }
 
 // Resources listed or serialized at once: enough to overlap API round trips and content sealing
@@ -111,6 +120,11 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
   progress.itemsTotal = index.size;
   report.info(`selected ${index.size} items (${dependenciesAdded} as dependencies) in ${selection.namespaces.length} namespaces`);
 
+  const kube = createKubeObjects(context.kube);
+  const servesSnapshots = discovery.resources.some((r) => r.group === "snapshot.storage.k8s.io" && r.resource === "volumesnapshots");
+  const volumePlan = await planVolumesOf(spec, index, selection, kube, servesSnapshots, signal);
+  const volumePods = new Set(volumePlan?.volumes.flatMap((v) => (v.pod ? [`${v.pod.namespace}/${v.pod.name}`] : [])) ?? []);
+
   if (isDryRun) {
     const summary = create(BackupSummarySchema, {
       items: BigInt(index.size),
@@ -125,7 +139,8 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
   const open = context.openRepository ?? ((access: RepositoryAccess) => openRepositoryWithAccess(access));
   const repo = await open(task.repository!);
   try {
-    const hookContext = hookContextOf(api, createPodExecutor(context.kube), report, signal);
+    // Pods whose volumes are copied run their hooks around the copy, in the volume stage.
+    const hookContext = hookContextOf(api, createPodExecutor(context.kube), report, signal, (pod) => !volumePods.has(`${pod.namespace}/${pod.name}`));
     await runHookStage("pre", spec, selection, hookContext, progress, report);
 
     progress.enter("serialize");
@@ -144,6 +159,31 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
       },
     });
 
+    let volumes: VolumeBackup[] = [];
+    if (volumePlan) {
+      progress.enter("volumes");
+      report.stage = "volumes";
+      volumes = await runVolumeStage(volumePlan, {
+        kube,
+        backupId: backup.id,
+        spec,
+        clusterFingerprint,
+        access: task.repository!,
+        manifests: repo.manifests,
+        config: { ...DEFAULT_DATA_MOVER, ...context.dataMover },
+        servesSnapshots,
+        podHooks: async (phase, pod) => {
+          if (spec.hooks.length > 0) await runPodHooks(phase, spec.hooks, pod, hookContext);
+        },
+        progress,
+        onFailure: (volume) => report.error(`volume ${volume.volume || volume.claim} of ${volume.namespace}/${volume.pod || volume.claim}: ${volume.reason}`, { resource: "persistentvolumeclaims", namespace: volume.namespace, name: volume.claim }),
+        log: (message) => report.info(message),
+        signal,
+      });
+      const copied = volumes.filter((v) => v.phase === VolumeBackupPhase.COMPLETED);
+      report.info(`volume data: ${copied.length} copied, ${volumes.filter((v) => v.phase === VolumeBackupPhase.FAILED).length} failed, ${volumes.filter((v) => v.phase === VolumeBackupPhase.SKIPPED).length} skipped`);
+    }
+
     await runHookStage("post", spec, selection, hookContext, progress, report);
 
     progress.enter("manifest");
@@ -151,7 +191,7 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
     const written = await writeItems(repo.content, serialized.items());
     // Everything the manifest names must be stored before it is written.
     await repo.prepareCommit();
-    const summary = summarize(serialized, written, dependenciesAdded, repo.content.stats.storedBytes, report);
+    const summary = summarize(serialized, written, dependenciesAdded, repo.content.stats.storedBytes, report, volumes);
     const result = resultOf(summary, report, kubernetesVersion, clusterFingerprint, started);
     report.info(`backup ${result.phase === BackupPhase.COMPLETED ? "completed" : "partially failed"}: ${written.itemIndex.count} items`);
     const manifest = buildManifest({
@@ -164,6 +204,7 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
       started,
       completed: new Date(),
       itemIndex: written.itemIndex,
+      volumes,
     });
     await writeBackupRecords(repo, manifest, report);
     await repo.close();
@@ -183,7 +224,7 @@ async function runHookStage(phase: HookPhase, spec: BackupSpec, selection: Selec
   if (spec.hooks.length > 0) await runHooks(phase, spec.hooks, selection.namespaces, hooks);
 }
 
-function hookContextOf(api: ApiReader, exec: PodExecutor, report: BackupReport, signal: AbortSignal): HookContext {
+function hookContextOf(api: ApiReader, exec: PodExecutor, report: BackupReport, signal: AbortSignal, takes: (pod: HookPod) => boolean): HookContext {
   return {
     exec,
     signal,
@@ -193,7 +234,8 @@ function hookContextOf(api: ApiReader, exec: PodExecutor, report: BackupReport, 
       for await (const page of api.listPages({ group: "", version: "v1", resource: "pods" }, { namespace, labelSelector, signal })) {
         for (const pod of page.items as Array<Record<string, any>>) {
           if (pod.status?.phase !== "Running") continue;
-          pods.push({ namespace, name: pod.metadata?.name ?? "", containers: ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((c) => c.name) });
+          const hookPod = { namespace, name: pod.metadata?.name ?? "", containers: ((pod.spec?.containers ?? []) as Array<{ name: string }>).map((c) => c.name) };
+          if (takes(hookPod)) pods.push(hookPod);
         }
       }
       return pods;
@@ -209,7 +251,7 @@ async function listNamespaceNames(api: ApiReader, signal: AbortSignal): Promise<
   return names;
 }
 
-function summarize(serialized: SerializedItems, written: WrittenItems, dependenciesAdded: number, bytesAdded: number, report: BackupReport): BackupSummary {
+function summarize(serialized: SerializedItems, written: WrittenItems, dependenciesAdded: number, bytesAdded: number, report: BackupReport, volumes: VolumeBackup[]): BackupSummary {
   return create(BackupSummarySchema, {
     items: BigInt(written.itemIndex.count),
     itemVersions: BigInt(serialized.itemVersions),
@@ -221,6 +263,30 @@ function summarize(serialized: SerializedItems, written: WrittenItems, dependenc
     errors: report.errors,
     hooks: report.hooks,
     dependenciesAdded: BigInt(dependenciesAdded),
+    volumes,
+  });
+}
+
+/**
+ * The volume plan, when the spec copies volume data and the backup holds pods or claims (all of
+ * the selected namespaces' in DATA_ONLY mode); checks the spec's snapshot class either way.
+ */
+async function planVolumesOf(spec: BackupSpec, index: ItemIndex, selection: Selection, kube: KubeObjects, servesSnapshots: boolean, signal: AbortSignal): Promise<VolumePlan | undefined> {
+  if (spec.mode === BackupMode.RESOURCES_ONLY || !wantsVolumeData(spec)) {
+    await checkSnapshotClass(kube, spec.volumes?.snapshotClass ?? "", servesSnapshots, signal);
+    return undefined;
+  }
+  const dataOnly = spec.mode === BackupMode.DATA_ONLY;
+  const namespaces = dataOnly
+    ? selection.namespaces
+    : [...new Set(index.resources().filter((r) => r.group === "" && (r.resource === "pods" || r.resource === "persistentvolumeclaims")).flatMap((r) => [...r.namespaces]))];
+  return planVolumeStage({
+    kube,
+    spec,
+    namespaces,
+    servesSnapshots,
+    inBackup: (resource, namespace, name) => dataOnly || index.has({ group: "", resource, namespace, name }),
+    signal,
   });
 }
 

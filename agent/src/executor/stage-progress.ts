@@ -13,6 +13,8 @@ export class StageProgress<S extends string> {
   itemsDone = 0;
   itemsTotal = 0;
   bytes = 0;
+  /** More counters sent with every reading (the volume stage's). */
+  readonly extra: Record<string, number> = {};
   #lastSentAt = 0;
 
   constructor(
@@ -46,6 +48,6 @@ export class StageProgress<S extends string> {
     this.#lastSentAt = Date.now();
     const [start, end] = this.ranges[this.stage];
     const percent = Math.min(100, Math.round(start + (end - start) * Math.max(0, Math.min(1, fraction))));
-    this.send({ percent, message: this.stage, counters: { items_done: this.itemsDone, items_total: this.itemsTotal, bytes: this.bytes } });
+    this.send({ percent, message: this.stage, counters: { ...this.extra, items_done: this.itemsDone, items_total: this.itemsTotal, bytes: this.bytes } });
   }
 }

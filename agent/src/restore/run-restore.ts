@@ -4,7 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { ExistingResourcePolicy, RestorePhase, RestoreTaskResultSchema, type RepositoryAccess, type RestoreTask, type RestoreTaskResult } from "@lifeboat/proto";
+import { ExistingResourcePolicy, RestorePhase, RestoreTaskResultSchema, type RepositoryAccess, type RestoreTask, type RestoreTaskResult, type VolumeBackup } from "@lifeboat/proto";
 import { LifeboatError } from "@lifeboat/shared";
 import { getBackupManifest, isRecordId, openRepositoryWithAccess, readItemIndex, restoreRecordName, type BackupItem, type Repository } from "@lifeboat/shared/repo";
 import { parseRestoreOptions } from "@lifeboat/shared/restore";
@@ -25,7 +25,11 @@ import { checkTargetNamespaces } from "./stages/target-namespaces.js";
 import { planItems } from "./stages/plan.js";
 import { createItemLoader } from "./stages/load-item.js";
 import { RestoreResults } from "./stages/results.js";
-import type { KubeObject } from "./types.js";
+import type { ItemResult, KubeObject, PlannedItem } from "./types.js";
+import { DEFAULT_DATA_MOVER, type DataMoverConfig } from "../volumes/data-mover-config.js";
+import { CORE, createKubeObjects, type KubeObjects } from "../volumes/kube-objects.js";
+import { VolumeRestorer } from "../volumes/restore/restore-volumes.js";
+import { copiedClaims } from "../volumes/restore/volume-sources.js";
 
 /** What a restore run uses; tests may swap the repository opener. */
 export interface RestoreContext {
@@ -35,6 +39,8 @@ export interface RestoreContext {
   logger: Logger;
   /** Opens the task's repository (read-only, plus the restore's own records); openRepositoryWithAccess by default. */
   openRepository?(access: RepositoryAccess): Promise<Repository>;
+  /** How volume data is moved; DEFAULT_DATA_MOVER by default. */
+  dataMover?: Partial<DataMoverConfig>;
 }
 
 const POD = { group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true };
@@ -89,9 +95,13 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
     progress.enter("plan");
     report.stage = "plan";
     const results = new RestoreResults();
-    const plan = planItems(selected, target, options, (result) => results.add(result));
+    const withData = spec.skipVolumeData ? new Map<string, VolumeBackup>() : copiedClaims(manifest.volumeSnapshots);
+    const volumeSkip = volumesReplacedByData(selected, withData);
+    const plan = planItems(selected, target, options, (result) => results.add(result), volumeSkip);
     const writer = createApiWriter(context.kube);
+    const kube = createKubeObjects(context.kube);
     await checkTargetNamespaces(plan.items, writer, signal);
+    await checkStorageClassMapping(options.storageClassMapping, selected, kube, signal);
     progress.itemsTotal = plan.items.length + results.size;
     progress.itemsDone = results.size;
     report.info(`restoring ${plan.items.length} of ${selected.length} selected items (${results.size} not restorable here)`);
@@ -103,6 +113,16 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
 
     progress.enter("apply");
     report.stage = "apply";
+    const restorer = new VolumeRestorer({
+      kube,
+      restoreId: restore.id,
+      access: task.repository,
+      config: { ...DEFAULT_DATA_MOVER, ...context.dataMover },
+      progress,
+      planned: plan.items.filter((item) => withData.has(claimKeyOf(item))).length,
+      onFailure: (volume) => report.error(`volume data of claim ${volume.namespace}/${volume.claim}: ${volume.error}`, { resource: "persistentvolumeclaims", namespace: volume.namespace, name: volume.claim }),
+      signal,
+    });
     const load = createItemLoader({ content: repo.content, options, preserveNodePorts: spec.preserveNodePorts, restoreId: restore.id, backupId: spec.backupId, planned: plan.items });
     await applyTiers(orderIntoTiers(plan.items), {
       kube: context.kube,
@@ -118,7 +138,8 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
         progress.itemsDone = results.size;
         progress.report(results.size / Math.max(1, progress.itemsTotal));
       },
-    });
+      afterTier: (tierResults) => restoreClaimData(tierResults, withData, restorer),
+    }).finally(() => restorer.finish());
 
     progress.enter("hooks");
     report.stage = "hooks";
@@ -134,6 +155,7 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
     progress.enter("results");
     report.stage = "results";
     const summary = results.summary(report);
+    summary.volumes = restorer.results;
     const result = resultOf(summary, results, kubernetesVersion, started);
     report.info(`restore ${result.phase === RestorePhase.COMPLETED ? "completed" : "partially failed"}: ${results.counts.created} created, ${results.counts.updated} updated, ${results.counts.skipped} skipped, ${results.counts.failed} failed`);
     await repo.manifests.put(restoreRecordName(restore.id, "results"), results.record());
@@ -154,4 +176,57 @@ function resultOf(summary: RestoreTaskResult["summary"], results: RestoreResults
     startTime: timestampFromDate(started),
     completionTime: timestampFromDate(new Date()),
   });
+}
+
+const CLAIMS = "/persistentvolumeclaims";
+const VOLUMES = "/persistentvolumes";
+
+function claimKeyOf(item: PlannedItem): string {
+  return `${item.source.group}/${item.source.resource}` === CLAIMS ? `${item.source.namespace}/${item.source.name}` : "";
+}
+
+/** PersistentVolumes of claims whose data is restored: the claim gets a new volume instead. */
+function volumesReplacedByData(selected: readonly BackupItem[], withData: ReadonlyMap<string, VolumeBackup>): (item: BackupItem) => string | undefined {
+  const replaced = new Map<string, VolumeBackup>();
+  for (const item of selected) {
+    const source = `${item.group}/${item.resource}` === CLAIMS ? withData.get(`${item.namespace}/${item.name}`) : undefined;
+    if (source?.persistentVolume) replaced.set(source.persistentVolume, source);
+  }
+  return (item) => {
+    const source = `${item.group}/${item.resource}` === VOLUMES ? replaced.get(item.name) : undefined;
+    return source ? `claim ${source.namespace}/${source.claim} gets a newly provisioned volume and this volume's data from the backup (snapshot ${source.snapshotId.slice(0, 12)})` : undefined;
+  };
+}
+
+/** After a tier: the data of the claims it created; claims it did not create keep what they have. */
+async function restoreClaimData(tierResults: readonly ItemResult[], withData: ReadonlyMap<string, VolumeBackup>, restorer: VolumeRestorer): Promise<void> {
+  const claims = [];
+  for (const result of tierResults) {
+    const source = withData.get(claimKeyOf(result.item));
+    if (!source) continue;
+    const claim = { namespace: result.item.namespace, claim: result.item.name, source };
+    if (result.outcome === "created") claims.push(claim);
+    else if (result.outcome === "failed") restorer.notRestored(claim, "the claim was not restored");
+    else restorer.notRestored(claim, `the claim existed in the target (${result.outcome}); its data was left as it is`);
+  }
+  await restorer.restore(claims);
+}
+
+/**
+ * Refuses, before anything is applied, a storage-class mapping onto a class the target does not
+ * have (and the restore does not bring): its claims would wait forever for a volume.
+ */
+async function checkStorageClassMapping(mapping: ReadonlyMap<string, string>, selected: readonly BackupItem[], kube: KubeObjects, signal: AbortSignal): Promise<void> {
+  if (mapping.size === 0) return;
+  const restored = new Set(selected.filter((i) => i.group === "storage.k8s.io" && i.resource === "storageclasses").map((i) => i.name));
+  const existing = new Set((await kube.list<{ metadata: { name: string } }>(CORE.storageClasses, "", undefined, signal)).map((c) => c.metadata.name));
+  for (const [from, to] of mapping) {
+    if (existing.has(to) || (restored.has(to) && !mapping.has(to))) continue;
+    const field = "spec.storage_class_mapping";
+    throw new LifeboatError(
+      "INVALID_ARGUMENT",
+      `${field} maps ${from} to ${to}, but the target cluster has no storage class ${to}; it has ${[...existing].sort().join(", ") || "none"}`,
+      { field, value: `${from}:${to}` },
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs, durationMs, type Duration } from "@bufbuild/protobuf/wkt";
 import { HookErrorMode, HookResultSchema, type BackupHook, type ExecHook, type HookResult } from "@lifeboat/proto";
-import { LifeboatError } from "@lifeboat/shared";
+import { LifeboatError, parseLabelSelector } from "@lifeboat/shared";
 import type { ExecOutcome, PodExecutor } from "../hooks/pod-exec.js";
 import { includeExcludeOf } from "../rules/name-patterns.js";
 
@@ -35,32 +35,51 @@ export const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 export async function runHooks(phase: HookPhase, hooks: readonly BackupHook[], namespaces: readonly string[], context: HookContext): Promise<HookResult[]> {
   const results: HookResult[] = [];
   for (const [hookIndex, hook] of hooks.entries()) {
-    const commands = phase === "pre" ? hook.pre : hook.post;
-    if (commands.length === 0) continue;
+    if ((phase === "pre" ? hook.pre : hook.post).length === 0) continue;
     const inScope = includeExcludeOf(hook.includedNamespaces, hook.excludedNamespaces);
     for (const namespace of namespaces.filter(inScope)) {
-      for (const pod of await context.findPods(namespace, hook.labelSelector)) {
-        for (const [commandIndex, command] of commands.entries()) {
-          context.signal?.throwIfAborted();
-          const result = await runOne(phase, hook, command, pod, context);
-          results.push(result);
-          context.onResult(result);
-          if (!result.succeeded && command.onError === HookErrorMode.FAIL) {
-            const field = `spec.hooks[${hookIndex}].${phase}[${commandIndex}]`;
-            throw new LifeboatError(
-              "FAILED_PRECONDITION",
-              `${phase} hook "${hook.name}" (${field}, on_error FAIL) failed in pod ${pod.namespace}/${pod.name} container ${result.container}: ${result.error}`,
-              { field, value: hook.name },
-            );
-          }
-        }
-      }
+      for (const pod of await context.findPods(namespace, hook.labelSelector)) results.push(...(await runHookInPod(phase, hook, hookIndex, pod, context)));
     }
   }
   return results;
 }
 
-function runOne(phase: HookPhase, hook: BackupHook, command: ExecHook, pod: HookPod, context: HookContext): Promise<HookResult> {
+/**
+ * Runs the `phase` commands of the hooks that select `pod` (by namespace and labels) in that pod
+ * alone: the volume stage runs a pod's hooks around the copy of its volumes. Same error handling
+ * as runHooks.
+ */
+export async function runPodHooks(phase: HookPhase, hooks: readonly BackupHook[], pod: HookPod & { labels: Readonly<Record<string, string>> }, context: Omit<HookContext, "findPods">): Promise<HookResult[]> {
+  const results: HookResult[] = [];
+  for (const [hookIndex, hook] of hooks.entries()) {
+    if ((phase === "pre" ? hook.pre : hook.post).length === 0) continue;
+    if (!includeExcludeOf(hook.includedNamespaces, hook.excludedNamespaces)(pod.namespace)) continue;
+    if (hook.labelSelector && !parseLabelSelector(hook.labelSelector)(pod.labels)) continue;
+    results.push(...(await runHookInPod(phase, hook, hookIndex, pod, context)));
+  }
+  return results;
+}
+
+async function runHookInPod(phase: HookPhase, hook: BackupHook, hookIndex: number, pod: HookPod, context: Omit<HookContext, "findPods">): Promise<HookResult[]> {
+  const results: HookResult[] = [];
+  for (const [commandIndex, command] of (phase === "pre" ? hook.pre : hook.post).entries()) {
+    context.signal?.throwIfAborted();
+    const result = await runOne(phase, hook, command, pod, context);
+    results.push(result);
+    context.onResult(result);
+    if (!result.succeeded && command.onError === HookErrorMode.FAIL) {
+      const field = `spec.hooks[${hookIndex}].${phase}[${commandIndex}]`;
+      throw new LifeboatError(
+        "FAILED_PRECONDITION",
+        `${phase} hook "${hook.name}" (${field}, on_error FAIL) failed in pod ${pod.namespace}/${pod.name} container ${result.container}: ${result.error}`,
+        { field, value: hook.name },
+      );
+    }
+  }
+  return results;
+}
+
+function runOne(phase: HookPhase, hook: BackupHook, command: ExecHook, pod: HookPod, context: Pick<HookContext, "exec" | "signal">): Promise<HookResult> {
   return runHookCommand(hook.name, phase, { container: command.container, command: command.command, timeoutMs: timeoutMsOf(command.timeout, DEFAULT_HOOK_TIMEOUT_MS) }, pod, context);
 }
 

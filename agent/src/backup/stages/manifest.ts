@@ -10,8 +10,11 @@ import {
   type BackupPhase,
   type BackupSpec,
   type BackupSummary,
+  type VolumeBackup,
+  VolumeBackupPhase,
+  VolumeBackupSchema,
 } from "@lifeboat/proto";
-import { backupRecordName, putBackupManifest, writeItemIndex, type BackupItem, type BackupManifest, type ItemIndexRef, type Repository } from "@lifeboat/shared/repo";
+import { backupRecordName, putBackupManifest, writeItemIndex, type BackupItem, type ContentId, type BackupManifest, type ItemIndexRef, type Repository } from "@lifeboat/shared/repo";
 import type { BackupLogEntry, BackupReport } from "../backup-report.js";
 import { qualifiedName } from "../resources.js";
 
@@ -25,6 +28,8 @@ export interface ManifestInput {
   started: Date;
   completed: Date;
   itemIndex: ItemIndexRef;
+  /** Every volume the backup considered; the copied ones' trees are kept alive as roots. */
+  volumes?: VolumeBackup[];
 }
 
 /**
@@ -51,8 +56,8 @@ export function buildManifest(input: ManifestInput): BackupManifest {
       errors: summary.errors.length,
     },
     itemIndex: input.itemIndex,
-    volumeSnapshots: [],
-    roots: [],
+    volumeSnapshots: (input.volumes ?? []).map((v) => toJson(VolumeBackupSchema, v)),
+    roots: [...new Set((input.volumes ?? []).filter((v) => v.phase === VolumeBackupPhase.COMPLETED && v.snapshotId).map((v) => v.snapshotId as ContentId))],
     clusterName: backup.clusterName,
     clusterFingerprint: input.clusterFingerprint,
     policyId: backup.policyId,

@@ -22,6 +22,8 @@ export interface ApiWriter {
   get(ref: ObjectRef, signal?: AbortSignal): Promise<KubeObject | undefined>;
   /** PATCHes `patch` as a JSON merge patch (RFC 7386) and returns the object after it. */
   mergePatch(ref: ObjectRef, patch: object, signal?: AbortSignal): Promise<KubeObject>;
+  /** DELETEs the object (background propagation); false when it was already gone (404). */
+  delete(ref: ObjectRef, signal?: AbortSignal): Promise<boolean>;
 }
 
 /**
@@ -48,6 +50,16 @@ export function createApiWriter(kc: KubeConfig, timeoutMs = REQUEST_TIMEOUT_MS):
     },
     async mergePatch(ref, patch, signal) {
       return (await call("PATCH", objectPath(ref), patch, "application/merge-patch+json", signal, `patching ${describeRef(ref)}`)) as KubeObject;
+    },
+    async delete(ref, signal) {
+      const options = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" };
+      try {
+        await call("DELETE", objectPath(ref), options, "application/json", signal, `deleting ${describeRef(ref)}`);
+        return true;
+      } catch (err) {
+        if (statusOf(err)?.code === 404) return false;
+        throw err;
+      }
     },
   };
 }

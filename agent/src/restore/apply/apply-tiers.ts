@@ -26,6 +26,8 @@ export interface ApplyOptions {
   retry?: { attempts: number; minDelayMs: number };
   /** How long a restored CRD may take to become Established; 30 s by default. */
   establishTimeoutMs?: number;
+  /** Called after each tier with its results, before the next tier starts (volume data goes in here). */
+  afterTier?(results: readonly ItemResult[]): Promise<void>;
 }
 
 /**
@@ -80,5 +82,6 @@ export async function applyTiers(tiers: PlannedItem[][], options: ApplyOptions):
       const unusable = await waitForEstablished(writer, results, { timeoutMs: options.establishTimeoutMs ?? 30_000, signal });
       context.unusableCrds = new Map([...context.unusableCrds, ...unusable]);
     }
+    await options.afterTier?.(results);
   }
 }

@@ -19,7 +19,14 @@ const CRDS = "apiextensions.k8s.io/customresourcedefinitions";
 const STORAGE_CLASSES = "storage.k8s.io/storageclasses";
 
 /** Plans `selected` for `target`; items that end here are given to `onResult` (skipped or failed, with the reason). */
-export function planItems(selected: readonly BackupItem[], target: readonly BackupResource[], options: RestoreOptions, onResult: (result: ItemResult) => void): Plan {
+export function planItems(
+  selected: readonly BackupItem[],
+  target: readonly BackupResource[],
+  options: RestoreOptions,
+  onResult: (result: ItemResult) => void,
+  /** Why an item this restore has its own reasons to leave out is skipped (e.g. a volume whose data is restored instead). */
+  extraSkip: (item: BackupItem) => string | undefined = () => undefined,
+): Plan {
   const targetByKey = new Map(target.map((r) => [resourceKey(r), r]));
   const items: PlannedItem[] = [];
   // Custom resources whose CRD this restore brings: the target serves them once it is applied.
@@ -36,7 +43,7 @@ export function planItems(selected: readonly BackupItem[], target: readonly Back
       namespace,
       name,
     };
-    const skip = skipReason(source) ?? (key === STORAGE_CLASSES && options.storageClassMapping.has(source.name) ? `storage class mapped to ${options.storageClassMapping.get(source.name)} in the target` : undefined);
+    const skip = skipReason(source) ?? extraSkip(source) ?? (key === STORAGE_CLASSES && options.storageClassMapping.has(source.name) ? `storage class mapped to ${options.storageClassMapping.get(source.name)} in the target` : undefined);
     if (skip) {
       onResult({ item: asStored, outcome: "skipped", message: skip });
       continue;
