@@ -1,3 +1,4 @@
+import type { DataMoverConfig } from "./volumes/data-mover-config.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LifeboatError, isLifeboatError } from "@lifeboat/shared";
 import { pino, type Logger } from "pino";
 import { AGENT_BUILD } from "./build-info.js";
@@ -42,6 +43,8 @@ export interface AgentOptions {
   stateDir: string;
   /** Tasks run at once; default 2. */
   concurrency?: number;
+  /** How volume data is moved: the node agents' namespace, the data-mover pods' image, the stall timeout. */
+  dataMover?: Partial<DataMoverConfig>;
   /**
    * How often to send an inventory unasked, in ms, when the hub's configuration does not say;
    * 0 for only on connect. Default 15 minutes.
@@ -175,7 +178,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const executor = new Executor({
     kinds: taskKinds,
-    dependencies: { kube },
+    dependencies: { kube, ...(options.dataMover ? { dataMover: options.dataMover } : {}) },
     reports: {
       sendProgress: (report) => connection.sendProgress(report),
       sendResult: (report) => connection.sendResult(report),

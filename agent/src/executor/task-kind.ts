@@ -1,3 +1,4 @@
+import type { DataMoverConfig } from "../volumes/data-mover-config.js";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { TaskResult, TaskSpec } from "@lifeboat/proto";
 import type { Logger } from "pino";
@@ -13,6 +14,8 @@ export type ResultOf<K extends TaskKindName> = Extract<TaskResult["kind"], { cas
 export interface TaskDependencies {
   /** The cluster the agent runs in. */
   kube: KubeConfig;
+  /** How volume data is moved (namespace, mover image, stall timeout); defaults when absent. */
+  dataMover?: Partial<DataMoverConfig>;
 }
 
 /** How far a task has got. Counters replace the previous reading's of the same name. */

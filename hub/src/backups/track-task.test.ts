@@ -20,6 +20,22 @@ describe("applyTaskChange", () => {
     expect(timestampMs(applyTaskChange(moving, { state: "leased", at: 5_000 })!.startTime!)).toBe(1_000);
   });
 
+  it("takes the volume counters the agent reports during the volumes stage", () => {
+    const counters = { volumes_done: 1n, volumes_total: 3n, volume_bytes_done: 432_013_312n, volume_bytes_total: 2_147_483_648n, volume_bytes_per_second: 180_000_000n, volume_eta_seconds: 9n };
+    const moving = applyTaskChange(backup(BackupPhase.IN_PROGRESS), { state: "leased", at: 2_000, progress: progress("volumes", counters) })!;
+    expect(moving.progress).toMatchObject({
+      stage: "volumes",
+      volumesDone: 1n,
+      volumesTotal: 3n,
+      volumeBytesDone: 432_013_312n,
+      volumeBytesTotal: 2_147_483_648n,
+      volumeBytesPerSecond: 180_000_000n,
+      volumeEtaSeconds: 9n,
+    });
+    const before = applyTaskChange(backup(BackupPhase.IN_PROGRESS), { state: "leased", at: 2_000, progress: progress("serialize", { items_done: 1n }) })!;
+    expect(before.progress).toMatchObject({ volumesDone: 0n, volumesTotal: 0n, volumeBytesPerSecond: 0n, volumeEtaSeconds: 0n });
+  });
+
   it("completes only with a backup result", () => {
     const result = toBinary(TaskResultSchema, create(TaskResultSchema, { kind: { case: "backup", value: { phase: BackupPhase.PARTIALLY_FAILED, kubernetesVersion: "v1.30.1", completionTime: timestampFromMs(9_000) } } }));
     const done = applyTaskChange(backup(BackupPhase.IN_PROGRESS), { state: "completed", at: 10_000, result })!;

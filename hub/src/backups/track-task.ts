@@ -41,6 +41,12 @@ export const applyTaskChange: (backup: Backup, change: TaskChange) => Backup | u
       itemsDone: progressCounter(reported, "items_done"),
       itemsTotal: progressCounter(reported, "items_total"),
       bytes: progressCounter(reported, "bytes"),
+      volumesDone: progressCounter(reported, "volumes_done"),
+      volumesTotal: progressCounter(reported, "volumes_total"),
+      volumeBytesDone: progressCounter(reported, "volume_bytes_done"),
+      volumeBytesTotal: progressCounter(reported, "volume_bytes_total"),
+      volumeBytesPerSecond: progressCounter(reported, "volume_bytes_per_second"),
+      volumeEtaSeconds: progressCounter(reported, "volume_eta_seconds"),
       updateTime: reported.updateTime ?? timestampFromMs(at),
     }),
   // A backup is COMPLETED only from a completed task with a backup result: the agent writes the

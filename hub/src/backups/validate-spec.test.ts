@@ -6,6 +6,7 @@ import {
   BackupSpecSchema,
   ExecHookSchema,
   HookErrorMode,
+  VolumePolicy,
   type BackupSpec,
 } from "@lifeboat/proto";
 import { describe, expect, it } from "vitest";
@@ -121,6 +122,42 @@ describe("validateBackupSpec", () => {
     expect(validateBackupSpec(spec({ labels: { "bad key": "v", ok: "not ok!" } }))).toEqual([
       'spec.labels: "bad key" is not a valid label key',
       'spec.labels["ok"]: "not ok!" is not a valid label value',
+    ]);
+  });
+
+  it("accepts volume options with known policies, DNS names and a positive timeout", () => {
+    const volumes = {
+      defaultPolicy: VolumePolicy.FS,
+      storageClassPolicies: { "fast-ssd": VolumePolicy.SNAPSHOT, "standard.storage.k8s.io": VolumePolicy.NONE },
+      snapshotClass: "csi-snapclass",
+      full: true,
+      timeout: create(DurationSchema, { seconds: 600n }),
+    };
+    expect(validateBackupSpec(spec({ volumes }))).toEqual([]);
+    expect(validateBackupSpec(spec({ volumes: {} }))).toEqual([]);
+  });
+
+  it("names each bad volume option by its field", () => {
+    const problems = validateBackupSpec(
+      spec({
+        volumes: {
+          defaultPolicy: 7 as VolumePolicy,
+          storageClassPolicies: { Fast_SSD: VolumePolicy.FS, ok: 9 as VolumePolicy, ["x".repeat(254)]: VolumePolicy.FS },
+          snapshotClass: "Snap Class",
+          timeout: create(DurationSchema, { seconds: 0n }),
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      "spec.volumes.default_policy: 7 is not a known value; use one of 0, 1, 2, 3",
+      expect.stringMatching(/^spec\.volumes\.storage_class_policies\["Fast_SSD"\]: "Fast_SSD" is not a valid storage class name/),
+      'spec.volumes.storage_class_policies["ok"]: 9 is not a known value; use one of 0, 1, 2, 3',
+      expect.stringMatching(/^spec\.volumes\.storage_class_policies\["x{254}"\]: "x{254}" is not a valid storage class name/),
+      expect.stringMatching(/^spec\.volumes\.snapshot_class: "Snap Class" is not a valid VolumeSnapshotClass name/),
+      "spec.volumes.timeout: 0s is not positive; give a positive duration, or none for 10m",
+    ]);
+    expect(validateBackupSpec(spec({ volumes: { timeout: create(DurationSchema, { seconds: -5n }) } }))).toEqual([
+      "spec.volumes.timeout: -5s is not positive; give a positive duration, or none for 10m",
     ]);
   });
 

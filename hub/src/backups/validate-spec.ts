@@ -9,6 +9,7 @@ import {
   type BackupHook,
   type BackupSpec,
   type ExecHook,
+  type VolumeOptions,
 } from "@lifeboat/proto";
 import { parseLabelSelector } from "@lifeboat/shared";
 
@@ -22,6 +23,10 @@ const RESOURCE_MAX = 253;
 // Kubernetes label keys and values, as label-selector.ts reads them.
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+// Storage class and VolumeSnapshotClass names are DNS subdomains.
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN_MAX = 253;
 
 const q = (value: string): string => JSON.stringify(value);
 
@@ -41,7 +46,7 @@ export function validateBackupSpec(spec: BackupSpec | undefined): string[] {
     ...checkTtl(spec.ttl),
     ...spec.hooks.flatMap((hook, i) => checkHook(`spec.hooks[${i}]`, hook)),
     ...checkEnum("spec.mode", spec.mode, BackupMode),
-    ...(spec.volumes ? checkEnum("spec.volumes.default_policy", spec.volumes.defaultPolicy, VolumePolicy) : []),
+    ...(spec.volumes ? checkVolumes(spec.volumes) : []),
     ...checkLabels(spec.labels),
   ];
 }
@@ -131,6 +136,27 @@ function checkExec(field: string, exec: ExecHook): string[] {
     problems.push(`${field}.timeout: ${exec.timeout.seconds}s is not positive; give a positive duration, or none for 30s`);
   }
   problems.push(...checkEnum(`${field}.on_error`, exec.onError, HookErrorMode));
+  return problems;
+}
+
+function isDnsSubdomain(value: string): boolean {
+  return value.length <= DNS_SUBDOMAIN_MAX && DNS_SUBDOMAIN.test(value);
+}
+
+function checkVolumes(volumes: VolumeOptions): string[] {
+  const problems = checkEnum("spec.volumes.default_policy", volumes.defaultPolicy, VolumePolicy);
+  for (const [storageClass, policy] of Object.entries(volumes.storageClassPolicies)) {
+    const field = `spec.volumes.storage_class_policies[${q(storageClass)}]`;
+    if (!isDnsSubdomain(storageClass)) problems.push(`${field}: ${q(storageClass)} is not a valid storage class name (lower-case letters, digits, '-' and '.', at most 253 characters)`);
+    problems.push(...checkEnum(field, policy, VolumePolicy));
+  }
+  if (volumes.snapshotClass !== "" && !isDnsSubdomain(volumes.snapshotClass)) {
+    problems.push(`spec.volumes.snapshot_class: ${q(volumes.snapshotClass)} is not a valid VolumeSnapshotClass name (lower-case letters, digits, '-' and '.', at most 253 characters)`);
+  }
+  const timeout = volumes.timeout;
+  if (timeout !== undefined && (isNegative(timeout) || (timeout.seconds === 0n && timeout.nanos === 0))) {
+    problems.push(`spec.volumes.timeout: ${timeout.seconds}s is not positive; give a positive duration, or none for 10m`);
+  }
   return problems;
 }
 

@@ -11,6 +11,7 @@ type AddCommands = (program: Command) => void;
 const GROUPS: Record<string, () => Promise<AddCommands>> = {
   hub: async () => (await import("./commands/hub.js")).addHubCommands,
   agent: async () => (await import("./commands/agent.js")).addAgentCommands,
+  "node-agent": async () => (await import("./commands/node-agent.js")).addNodeAgentCommands,
   token: async () => (await import("./commands/token.js")).addTokenCommands,
   cluster: async () => (await import("./commands/cluster.js")).addClusterCommands,
   task: async () => (await import("./commands/task.js")).addTaskCommands,

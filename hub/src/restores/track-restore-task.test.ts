@@ -17,6 +17,12 @@ describe("applyRestoreTaskChange", () => {
     expect(next).toMatchObject({ phase: RestorePhase.IN_PROGRESS, progress: { stage: "apply", itemsDone: 3n, itemsTotal: 9n } });
   });
 
+  it("takes the volume counters of a leased task's progress", () => {
+    const counters = { volumes_done: "2", volumes_total: "5", volume_bytes_done: "1048576", volume_bytes_total: "4194304", volume_bytes_per_second: "7" };
+    const next = applyRestoreTaskChange(restore(), { state: "leased", at: 1_000, progress: { message: "volumes", counters } });
+    expect(next?.progress).toMatchObject({ stage: "volumes", volumesDone: 2n, volumesTotal: 5n, volumeBytesDone: 1_048_576n, volumeBytesTotal: 4_194_304n });
+  });
+
   it("ends in the result's phase, reading an unspecified one as COMPLETED", () => {
     expect(applyRestoreTaskChange(restore(), { state: "completed", at: 1, result: result(RestorePhase.PARTIALLY_FAILED) })?.phase).toBe(RestorePhase.PARTIALLY_FAILED);
     const done = applyRestoreTaskChange(restore(), { state: "completed", at: 1, result: result(RestorePhase.UNSPECIFIED) });

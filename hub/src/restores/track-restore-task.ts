@@ -35,6 +35,10 @@ export const applyRestoreTaskChange: (restore: Restore, change: TaskChange) => R
       stage: reported.message,
       itemsDone: progressCounter(reported, "items_done"),
       itemsTotal: progressCounter(reported, "items_total"),
+      volumesDone: progressCounter(reported, "volumes_done"),
+      volumesTotal: progressCounter(reported, "volumes_total"),
+      volumeBytesDone: progressCounter(reported, "volume_bytes_done"),
+      volumeBytesTotal: progressCounter(reported, "volume_bytes_total"),
       updateTime: reported.updateTime ?? timestampFromMs(at),
     }),
   completed: (restore, result) => {

@@ -142,6 +142,7 @@ describe("lifeboat policy", () => {
       lifeboat(
         "policy", "create", "--name", "shop-often", "--cluster-selector", "team=shop", "--schedule", "@every 2h30m", "--repository", "main",
         "--include-namespaces", "shop", "--mode", "resources-only", "--ttl", "7d", "--keep-last", "4", "--keep-daily", "7", "--paused", "-o", "json",
+        "--volumes", "fs", "--volume-policy", "fast-ssd=snapshot", "--snapshot-class", "csi-snap", "--volume-timeout", "30m",
       ),
       lifeboat(...base, "--name", "bad-cron", "--schedule", "61 * * * *", "--repository", "main"),
       lifeboat(...base, "--name", "bad-repository", "--schedule", "0 2 * * *", "--repository", "nope"),
@@ -153,7 +154,13 @@ describe("lifeboat policy", () => {
       clusterSelector: "team=shop",
       schedule: "@every 2h30m",
       paused: true,
-      backup: { repository: "main", includedNamespaces: ["shop"], mode: "BACKUP_MODE_RESOURCES_ONLY", ttl: "604800s" },
+      backup: {
+        repository: "main",
+        includedNamespaces: ["shop"],
+        mode: "BACKUP_MODE_RESOURCES_ONLY",
+        ttl: "604800s",
+        volumes: { defaultPolicy: "VOLUME_POLICY_FS", storageClassPolicies: { "fast-ssd": "VOLUME_POLICY_SNAPSHOT" }, snapshotClass: "csi-snap", timeout: "1800s" },
+      },
       retention: { keepLast: 4, keepDaily: 7 },
     });
     expectOneErrorLine(cron, 2, /policy\.schedule "61 \* \* \* \*" is not a valid cron expression/, PASSWORD);
@@ -184,8 +191,17 @@ describe("lifeboat backup", () => {
     const results = await Promise.all([
       lifeboat("backup", "delete", "bk-1"),
       lifeboat("task", "create", randomUUID(), "--kind", "backup"),
+      lifeboat("backup", "create", "--cluster", "eu-1", "--repository", "main", "--volumes", "copy"),
+      lifeboat("backup", "create", "--cluster", "eu-1", "--repository", "main", "--volume-policy", "Fast=fs"),
+      lifeboat("migrate", "--from-cluster", "a", "--to-cluster", "b", "--volumes", "fs", "--skip-volume-data"),
     ]);
-    const expected = [/--confirm is required/, /lifeboat backup create/];
+    const expected = [
+      /--confirm is required/,
+      /lifeboat backup create/,
+      /--volumes "copy" is invalid: expected a policy of fs, snapshot, none/,
+      /--volume-policy "Fast=fs" is invalid: expected a storage class name/,
+      /--skip-volume-data cannot be used with --volumes/,
+    ];
     results.forEach((result, i) => expectOneErrorLine(result, 2, expected[i]!), PASSWORD);
   });
 });

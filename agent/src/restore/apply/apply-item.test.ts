@@ -45,6 +45,10 @@ class FakeWriter implements ApiWriter {
     this.objects.set(key(ref), stored);
     return stored;
   }
+  async delete(ref: ObjectRef): Promise<boolean> {
+    this.calls.push(`delete ${ref.name}`);
+    return this.objects.delete(key(ref));
+  }
 }
 
 const key = (ref: ObjectRef) => `${ref.to.resource}/${ref.namespace}/${ref.name}`;

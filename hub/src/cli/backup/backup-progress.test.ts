@@ -40,6 +40,30 @@ describe("progress line", () => {
   });
 });
 
+describe("progress line in the volumes stage", () => {
+  const copying = (progress: MessageInitShape<typeof BackupSchema>["progress"]) => backup({ phase: BackupPhase.IN_PROGRESS, progress: { stage: "volumes", itemsDone: 40n, itemsTotal: 40n, bytes: 1536n, ...progress } });
+
+  it("shows volumes done of planned, bytes of known, the rate and the time left instead of the items", () => {
+    const b = copying({ volumesDone: 1n, volumesTotal: 3n, volumeBytesDone: 412n * 1024n * 1024n, volumeBytesTotal: 2n * 1024n ** 3n, volumeBytesPerSecond: 180_000_000n, volumeEtaSeconds: 9n });
+    expect(progressText(b)).toBe("IN_PROGRESS volumes 1/3 · 412.0 MiB of 2.0 GiB · 180.0 MB/s · ETA 9s");
+    // The bar follows the volume bytes: 412 MiB of 2 GiB is 20%.
+    expect(progressBar(b, 200)).toBe("[####----------------]  20% IN_PROGRESS volumes 1/3 · 412.0 MiB of 2.0 GiB · 180.0 MB/s · ETA 9s");
+  });
+
+  it("leaves out what is not known yet", () => {
+    expect(progressText(copying({}))).toBe("IN_PROGRESS volumes");
+    expect(progressText(copying({ volumesTotal: 4n }))).toBe("IN_PROGRESS volumes 0/4");
+    expect(progressBar(copying({ volumesDone: 1n, volumesTotal: 4n }), 200)).toBe("[#####---------------]  25% IN_PROGRESS volumes 1/4");
+    expect(progressText(copying({ volumesDone: 3n, volumesTotal: 4n, volumeBytesDone: 2048n, volumeEtaSeconds: 200n }))).toBe("IN_PROGRESS volumes 3/4 · 2.0 KiB · ETA 3m20s");
+  });
+
+  it("keeps to items in other stages and says nothing of volumes once final", () => {
+    const after = backup({ phase: BackupPhase.IN_PROGRESS, progress: { stage: "manifest", itemsDone: 3n, itemsTotal: 3n, volumesDone: 3n, volumesTotal: 3n } });
+    expect(progressText(after)).toBe("IN_PROGRESS manifest 3/3 items");
+    expect(progressText(backup({ phase: BackupPhase.COMPLETED, progress: { stage: "volumes", volumesDone: 1n, volumesTotal: 3n } }))).toBe("COMPLETED");
+  });
+});
+
 describe("progress display", () => {
   it("redraws one line in place on a terminal, naming the cluster and how many are done, and clears it at the end", () => {
     const tty = new Recorder(true);

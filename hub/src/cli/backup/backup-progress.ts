@@ -22,7 +22,10 @@ export function isFinal(backup: Backup): boolean {
 
 const BACKUP_VIEW: RunView<Backup> = { noun: "backup", phaseName: (phase) => enumName(BackupPhaseSchema, phase), isFinal };
 
-/** `IN_PROGRESS serialize 120/300 items 1.2 MiB`: the phase, then the progress while there is one. */
+/**
+ * `IN_PROGRESS serialize 120/300 items 1.2 MiB`: the phase, then the progress while there is one;
+ * in the volumes stage `IN_PROGRESS volumes 1/3 · 412.0 MiB of 2.0 GiB · 180.0 MB/s · ETA 9s`.
+ */
 export function progressText(backup: Backup): string {
   return runProgressText(BACKUP_VIEW, backup);
 }

@@ -1,11 +1,24 @@
 // `lifeboat backup describe`: one backup as people read it, from its catalog record and summary.
 import { durationMs, type Duration } from "@bufbuild/protobuf/wkt";
-import { BackupModeSchema, BackupPhase, BackupPhaseSchema, ClusterResourcePolicySchema, type Backup, type BackupMessage, type BackupSpec, type HookResult } from "@lifeboat/proto";
+import {
+  BackupModeSchema,
+  BackupPhase,
+  BackupPhaseSchema,
+  ClusterResourcePolicySchema,
+  VolumePolicySchema,
+  type Backup,
+  type BackupMessage,
+  type BackupSpec,
+  type HookResult,
+  type VolumeOptions,
+} from "@lifeboat/proto";
 import { enumName } from "../arguments.js";
 import { indent, renderCounts, renderList, formatHook } from "../catalog/describe-sections.js";
 import { formatLabels, renderFields } from "../output.js";
 import { formatTime } from "../message-output.js";
+import { hasVolumeProgress, volumeProgressText } from "../catalog/volume-progress.js";
 import { formatBytes, formatSeconds } from "../repo/units.js";
+import { renderVolumes, volumeCounts } from "./describe-volumes.js";
 
 export interface DescribeOptions {
   /** Every message, every dry-run item and whole hook output, instead of the first few. */
@@ -25,12 +38,14 @@ export function renderBackupDescription(backup: Backup, options: DescribeOptions
       renderFields([
         ["items", `${summary.items} (${summary.itemVersions} item versions, ${summary.dependenciesAdded} added as dependencies)`],
         ["bytes", `${formatBytes(Number(summary.bytes))} of item JSON, ${formatBytes(Number(summary.bytesAdded))} added to the repository`],
+        ...(summary.volumes.length > 0 ? [["volumes", volumeCounts(summary.volumes)] as [string, string]] : []),
       ]),
     );
     sections.push(renderCounts("Items per resource", "resource", summary.itemsPerResource));
     sections.push(renderCounts("Items per namespace", "namespace", summary.itemsPerNamespace, "(cluster-scoped)"));
     sections.push(renderMessages("Warnings", summary.warnings, details));
     sections.push(renderMessages("Errors", summary.errors, details));
+    sections.push(renderVolumes(summary.volumes, details));
     sections.push(renderHooks(summary.hooks, details));
     if (summary.dryRunItems.length > 0) {
       sections.push(
@@ -57,7 +72,8 @@ export function backupFields(b: Backup): [string, string][] {
   if (b.failureReason) fields.push(["failure reason", b.failureReason]);
   if (b.progress && b.phase === BackupPhase.IN_PROGRESS) {
     const p = b.progress;
-    fields.push(["progress", `${p.stage} ${p.itemsDone}/${p.itemsTotal} items, ${formatBytes(Number(p.bytes))} (at ${formatTime(p.updateTime)})`]);
+    const volumes = hasVolumeProgress(p) ? `; ${volumeProgressText(p)}` : "";
+    fields.push(["progress", `${p.stage} ${p.itemsDone}/${p.itemsTotal} items, ${formatBytes(Number(p.bytes))}${volumes} (at ${formatTime(p.updateTime)})`]);
   }
   fields.push(
     ["labels", formatLabels(b.labels)],
@@ -83,9 +99,20 @@ export function specFields(spec: BackupSpec | undefined): [string, string][] {
   if (spec.orLabelSelectors.length > 0) fields.push(["or label selectors", spec.orLabelSelectors.join(" | ")]);
   fields.push(["mode", enumName(BackupModeSchema, spec.mode) || "NORMAL"]);
   fields.push(["ttl", spec.ttl ? formatDuration(spec.ttl) : "(hub default)"]);
+  if (spec.volumes) fields.push(["volumes", formatVolumeOptions(spec.volumes)]);
   if (spec.hooks.length > 0) fields.push(["hooks", spec.hooks.map((h) => `${h.name || "(unnamed)"}: ${h.pre.length} pre, ${h.post.length} post`).join("; ")]);
   if (Object.keys(spec.labels).length > 0) fields.push(["labels", formatLabels(spec.labels)]);
   return fields;
+}
+
+/** `FS (fast-ssd=SNAPSHOT, scratch=NONE), snapshot class csi-snap, full copy, timeout 30m`. */
+export function formatVolumeOptions(v: VolumeOptions): string {
+  const classes = Object.entries(v.storageClassPolicies).map(([storageClass, policy]) => `${storageClass}=${enumName(VolumePolicySchema, policy) || "NONE"}`);
+  const parts = [`${enumName(VolumePolicySchema, v.defaultPolicy) || "NONE"}${classes.length > 0 ? ` (${classes.join(", ")})` : ""}`];
+  if (v.snapshotClass) parts.push(`snapshot class ${v.snapshotClass}`);
+  if (v.full) parts.push("full copy");
+  if (v.timeout) parts.push(`timeout ${formatDuration(v.timeout)}`);
+  return parts.join(", ");
 }
 
 /** 2592000s as "720h", 90s as "1m30s": how people wrote it. */

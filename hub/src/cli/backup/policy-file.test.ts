@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { BackupMode, ClusterResourcePolicy, HookErrorMode } from "@lifeboat/proto";
+import { BackupMode, ClusterResourcePolicy, HookErrorMode, VolumePolicy } from "@lifeboat/proto";
 import { describe, expect, it } from "vitest";
 import { parseHooksFile, parsePolicyFile } from "./policy-file.js";
 
@@ -34,6 +34,33 @@ describe("parsePolicyFile", () => {
     expect(policy.backup?.mode).toBe(BackupMode.DRY_RUN);
     expect(policy.backup?.labels).toEqual({ build: "42" });
     expect(policy.retention?.keepLast).toBe(5);
+  });
+
+  it("reads volume options with short policy names and a duration with a unit", () => {
+    const policy = parsePolicyFile(
+      "p.yaml",
+      [
+        "name: p",
+        "backup:",
+        "  repository: main",
+        "  volumes:",
+        "    defaultPolicy: fs",
+        "    storageClassPolicies:",
+        "      fast-ssd: snapshot",
+        "      scratch: NONE",
+        "    snapshotClass: csi-snapclass",
+        "    full: true",
+        "    timeout: 30m",
+      ].join("\n"),
+    );
+    expect(policy.backup?.volumes).toMatchObject({
+      defaultPolicy: VolumePolicy.FS,
+      storageClassPolicies: { "fast-ssd": VolumePolicy.SNAPSHOT, scratch: VolumePolicy.NONE },
+      snapshotClass: "csi-snapclass",
+      full: true,
+    });
+    expect(policy.backup?.volumes?.timeout?.seconds).toBe(1800n);
+    refusal("name: p\nbackup:\n  volumes:\n    storageClassPolicies:\n      fast: copy\n", "backup.volumes.storageClassPolicies.fast", /is invalid: expected one of NONE, FS, SNAPSHOT$/);
   });
 
   it("names an unknown field by its path, with the fields that exist", () => {

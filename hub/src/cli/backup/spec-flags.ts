@@ -5,9 +5,10 @@ import { BackupMode, BackupSpecSchema, ClusterResourcePolicy, type BackupHook, t
 import type { Command } from "commander";
 import { missing, parseDuration, parseLabels } from "../arguments.js";
 import { badOption } from "../errors.js";
+import { buildVolumeOptions, VOLUME_OPTIONS, withVolumeOptions, type VolumeFlags } from "./volume-flags.js";
 
 /** The flags as commander hands them over: list flags as typed, each occurrence possibly `a,b`. */
-export interface BackupSpecFlags {
+export interface BackupSpecFlags extends VolumeFlags {
   repository?: string;
   includeNamespaces?: string[];
   excludeNamespaces?: string[];
@@ -36,6 +37,7 @@ export const BACKUP_SPEC_OPTIONS: readonly (keyof BackupSpecFlags)[] = [
   "mode",
   "labels",
   "hooksFile",
+  ...VOLUME_OPTIONS,
 ];
 
 /** Appends each occurrence of a repeatable option. */
@@ -60,7 +62,7 @@ const CLUSTER_RESOURCES: Record<string, ClusterResourcePolicy> = {
 
 /** Adds the backup spec's flags to a command. */
 export function withBackupSpecOptions(command: Command): Command {
-  return command
+  command
     .option("--repository <name>", "the repository the backups go to (lifeboat repository list)")
     .option("--include-namespaces <names>", "namespaces to back up, comma-separated, globs allowed (kube-*); all when absent", collect)
     .option("--exclude-namespaces <names>", "namespaces to leave out; wins over --include-namespaces", collect)
@@ -73,6 +75,7 @@ export function withBackupSpecOptions(command: Command): Command {
     .option("--mode <mode>", `what the backup takes: ${Object.keys(MODES).join(", ")} (dry-run lists items and writes nothing)`)
     .option("--labels <k=v,...>", "labels put on the backup records")
     .option("--hooks-file <file>", "YAML list of hooks (name, includedNamespaces, labelSelector, pre, post) run in pods before and after");
+  return withVolumeOptions(command);
 }
 
 /**
@@ -107,6 +110,7 @@ export function buildBackupSpec(flags: BackupSpecFlags, hooks: readonly BackupHo
     mode: flags.mode === undefined ? BackupMode.UNSPECIFIED : pick("--mode", flags.mode, MODES),
     labels: flags.labels === undefined ? {} : parseLabels("--labels", flags.labels),
     hooks: [...hooks],
+    volumes: buildVolumeOptions(flags),
   });
 }
 

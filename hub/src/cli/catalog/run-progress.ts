@@ -1,7 +1,8 @@
 // How `--wait` shows a running backup or restore: a line of text, a bar on a terminal, and a
 // display that redraws the bar (terminal) or writes a line per change (log, pipe). Backups and
-// restores differ only in their phase names and whether they count bytes (RunView).
+// restores differ in their phase names, whether they count bytes and how they show volumes (RunView).
 import { formatBytes } from "../repo/units.js";
+import { volumeProgressText, volumeShare, type VolumeCounters } from "./volume-progress.js";
 
 /** What the display reads of a backup or restore. */
 export interface Run {
@@ -9,7 +10,7 @@ export interface Run {
   clusterId: string;
   clusterName: string;
   phase: number;
-  progress?: { stage: string; itemsDone: bigint; itemsTotal: bigint; bytes?: bigint };
+  progress?: { stage: string; itemsDone: bigint; itemsTotal: bigint; bytes?: bigint } & VolumeCounters;
 }
 
 /** One kind of run, as the display sees it. */
@@ -20,6 +21,19 @@ export interface RunView<R extends Run> {
   phaseName(phase: number): string;
   /** Whether a run is in a phase it does not leave. */
   isFinal(run: R): boolean;
+  /**
+   * Whether the volume counts follow the items once there are volumes, in any stage (restores
+   * write volume data while they apply items). Either way, in the `volumes` stage the line and
+   * the bar follow the volumes instead of the items.
+   */
+  volumesBesideItems?: boolean;
+}
+
+/** The stage the agent copies volume data in, reporting the volume counters. */
+export const VOLUME_STAGE = "volumes";
+
+function inVolumeStage(run: Run): boolean {
+  return run.progress?.stage === VOLUME_STAGE;
 }
 
 /** `IN_PROGRESS serialize 120/300 items 1.2 MiB`: the phase, then the progress while there is one. */
@@ -27,20 +41,24 @@ export function runProgressText<R extends Run>(view: RunView<R>, run: R): string
   const parts = [view.phaseName(run.phase) || "UNKNOWN"];
   const p = run.progress;
   if (p && !view.isFinal(run)) {
+    // The volume text starts with the word "volumes", which is also the stage's name.
+    if (inVolumeStage(run)) return [...parts, volumeProgressText(p)].join(" ");
     if (p.stage) parts.push(p.stage);
     if (p.itemsTotal > 0n || p.itemsDone > 0n) parts.push(p.itemsTotal > 0n ? `${p.itemsDone}/${p.itemsTotal} items` : `${p.itemsDone} items`);
     if (p.bytes !== undefined && p.bytes > 0n) parts.push(formatBytes(Number(p.bytes)));
+    if (view.volumesBesideItems === true && p.volumesTotal > 0n) parts.push("·", volumeProgressText(p));
   }
   return parts.join(" ");
 }
 
 /**
  * `[########------------]  40% IN_PROGRESS serialize 120/300 items 1.2 MiB`, at most `width`
- * characters. The bar is items done over items known; empty until the total is known.
+ * characters. The bar is items done over items known (volume bytes in the volume stage); empty
+ * until the total is known.
  */
 export function runProgressBar<R extends Run>(view: RunView<R>, run: R, width: number, barWidth = 20): string {
   const p = run.progress;
-  const share = view.isFinal(run) ? 1 : p && p.itemsTotal > 0n ? Math.min(1, Number(p.itemsDone) / Number(p.itemsTotal)) : 0;
+  const share = view.isFinal(run) ? 1 : !p ? 0 : inVolumeStage(run) ? volumeShare(p) : p.itemsTotal > 0n ? Math.min(1, Number(p.itemsDone) / Number(p.itemsTotal)) : 0;
   const filled = Math.round(share * barWidth);
   const line = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${String(Math.floor(share * 100)).padStart(3)}% ${runProgressText(view, run)}`;
   return line.length > width ? line.slice(0, Math.max(0, width - 1)) + "…" : line;

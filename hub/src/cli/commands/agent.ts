@@ -13,6 +13,9 @@ interface AgentStartOptions {
   stateDir?: string;
   concurrency: string;
   inventoryPeriod?: string;
+  dataMoverNamespace?: string;
+  moverImage?: string;
+  volumeStallTimeout?: string;
   logLevel: string;
 }
 
@@ -38,6 +41,9 @@ export function addAgentCommands(program: Command): void {
     .option("--state-dir <dir>", "where the agent keeps its identity: key, certificate, cluster id (env LIFEBOAT_STATE_DIR)")
     .option("--concurrency <n>", "tasks run at once", "2")
     .option("--inventory-period <duration>", "how often to send an inventory unasked, e.g. 15m (default: the hub's setting, else 15m)")
+    .option("--data-mover-namespace <name>", "where the node agents' VolumeBackups, VolumeRestores and the task's repository Secret go (default lifeboat-system)")
+    .option("--mover-image <image>", "image of the data-mover pods that mount a claim for a snapshot copy or a restore (default busybox:1.36)")
+    .option("--volume-stall-timeout <duration>", "how long a volume copy may go without progress before it fails, e.g. 10m (default 10m; a backup's --volume-timeout wins)")
     .option("--log-level <level>", "pino log level: debug, info, warn or error", "info")
     .addHelpText(
       "after",
@@ -60,6 +66,11 @@ export function addAgentCommands(program: Command): void {
         stateDir,
         concurrency: parseCount("--concurrency", options.concurrency),
         inventoryPeriod: options.inventoryPeriod === undefined ? undefined : parseDuration("--inventory-period", options.inventoryPeriod),
+        dataMover: {
+          ...(options.dataMoverNamespace ? { namespace: options.dataMoverNamespace } : {}),
+          ...(options.moverImage ? { moverImage: options.moverImage } : {}),
+          ...(options.volumeStallTimeout ? { stallTimeoutMs: parseDuration("--volume-stall-timeout", options.volumeStallTimeout) } : {}),
+        },
       };
       const logger = pino({ name: "lifeboat-agent", level: options.logLevel, redact: REDACTED_PATHS });
       const stopSignal = waitForStopSignal();

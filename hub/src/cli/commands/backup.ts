@@ -40,7 +40,7 @@ export function addBackupCommands(program: Command): void {
     .option("--wait", "wait until the backups end, showing progress on stderr; exit 1 unless every one COMPLETED")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ lifeboat backup create --cluster eu-1 --repository main --wait\n  $ lifeboat backup create --cluster eu-1 --repository main --include-namespaces shop,payments --exclude-resources secrets --ttl 720h\n  $ lifeboat backup create --selector env=prod --repository main --label-selector app=web --labels reason=release-42\n  $ lifeboat backup create --cluster eu-1 --repository main --mode dry-run --wait -o yaml   # what it would take\n  $ lifeboat backup create --cluster eu-1 --repository main --hooks-file hooks.yaml\n\nThe hub checks the spec before queuing anything: a spec it refuses exits 2 with each problem named.\n",
+      "\nExamples:\n  $ lifeboat backup create --cluster eu-1 --repository main --wait\n  $ lifeboat backup create --cluster eu-1 --repository main --include-namespaces shop,payments --exclude-resources secrets --ttl 720h\n  $ lifeboat backup create --selector env=prod --repository main --label-selector app=web --labels reason=release-42\n  $ lifeboat backup create --cluster eu-1 --repository main --mode dry-run --wait -o yaml   # what it would take\n  $ lifeboat backup create --cluster eu-1 --repository main --hooks-file hooks.yaml\n  $ lifeboat backup create --cluster eu-1 --repository main --volumes fs --volume-policy fast-ssd=snapshot,scratch=none --snapshot-class csi-snap --wait\n\nThe hub checks the spec before queuing anything: a spec it refuses exits 2 with each problem named.\n",
     )
     .action(async (options: Common & BackupSpecFlags & { cluster?: string[]; selector?: string; wait?: boolean }) => {
       const clusters = options.cluster ?? [];
@@ -90,7 +90,7 @@ export function addBackupCommands(program: Command): void {
   withOutputOption(withAdminConnectionOptions(backup.command("describe")))
     .description("show one backup: phase, times, spec, items per resource and namespace, warnings, errors and hook results")
     .argument("<id>", "the backup's id")
-    .option("--details", "every warning and error, every dry-run item and whole hook output")
+    .option("--details", "every warning and error, every dry-run item, whole hook output and a table of every volume")
     .addHelpText("after", "\nExamples:\n  $ lifeboat backup describe bk-…\n  $ lifeboat backup describe bk-… --details\n  $ lifeboat backup describe bk-… -o yaml   # the whole record\n")
     .action(async (id: string, options: Common & { details?: boolean }) => {
       const b = await withAdmin(options, (client) => getBackup(client)(id));

@@ -12,6 +12,8 @@ import { parsePhaseFlag, phaseChoices } from "../catalog/phase-flag.js";
 import { startProgressDisplay, waitForBackups } from "../backup/backup-progress.js";
 import { renderBackupDescription } from "../backup/describe-backup.js";
 import { resolveClusterIds } from "../backup/resolve-clusters.js";
+import { volumeCounts } from "../backup/describe-volumes.js";
+import { buildVolumeOptions, withVolumeOptions, type VolumeFlags } from "../backup/volume-flags.js";
 import { messageJson } from "../message-output.js";
 import { renderFields, renderTable, withOutputOption, writeOutput, type OutputFormat } from "../output.js";
 import { RESTORE_COLUMNS, renderRestoreDescription, restoreFields } from "../restore/describe-restore.js";
@@ -39,7 +41,7 @@ export function addRestoreCommands(program: Command): void {
     .option("--wait", "wait until the restore ends, showing progress on stderr; exit 1 unless it COMPLETED")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --wait\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --include-namespaces shop --namespace-mapping shop:shop-restored \\\n      --storage-class-mapping gp2:gp3 --image-registry-mapping quay.io/coreos:registry.example/mirror --existing-resource-policy update\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --dry-run --wait -o yaml   # what it would do\n\nThe hub checks the backup, the cluster and the spec before queuing anything: a refused spec exits 2, an unknown backup or cluster 3.\n",
+      "\nExamples:\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --wait\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --include-namespaces shop --namespace-mapping shop:shop-restored \\\n      --storage-class-mapping gp2:gp3 --image-registry-mapping quay.io/coreos:registry.example/mirror --existing-resource-policy update\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --dry-run --wait -o yaml   # what it would do\n  $ lifeboat restore create --from-backup 3f2a… --to-cluster eu-2 --skip-volume-data   # claims come up empty\n\nThe hub checks the backup, the cluster and the spec before queuing anything: a refused spec exits 2, an unknown backup or cluster 3.\n",
     )
     .action(async (options: Common & RestoreSpecFlags & { fromBackup?: string; toCluster?: string; wait?: boolean }) => {
       if (options.fromBackup === undefined || options.fromBackup.trim() === "") throw missing("--from-backup", "name the backup to restore (lifeboat backup list)");
@@ -111,17 +113,21 @@ export function addMigrateCommand(program: Command): void {
     .option("--from-cluster <id-or-name>", "the cluster to move from")
     .option("--to-cluster <id-or-name>", "the cluster to move to")
     .option("--repository <name>", "the repository the backup goes to (needed when the hub has more than one)");
-  withOutputOption(withAdminConnectionOptions(withRestoreSpecOptions(withRestoreSelectionOptions(command))))
+  withOutputOption(withAdminConnectionOptions(withVolumeOptions(withRestoreSpecOptions(withRestoreSelectionOptions(command)))))
     .option("--wait", "accepted for symmetry with restore create: migrate always waits")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ lifeboat migrate --from-cluster old-1-16 --to-cluster new-1-30 --include-namespaces shop --namespace-mapping shop:shop --storage-class-mapping standard:fast\n\nExit status 1 when the backup or the restore did not COMPLETE, after the report.\n",
+      "\nExamples:\n  $ lifeboat migrate --from-cluster old-1-16 --to-cluster new-1-30 --include-namespaces shop --namespace-mapping shop:shop --storage-class-mapping standard:fast\n  $ lifeboat migrate --from-cluster old --to-cluster new --include-namespaces shop --volumes fs --storage-class-mapping standard:gp3   # with volume data\n\nExit status 1 when the backup or the restore did not COMPLETE, after the report.\n",
     )
-    .action(async (options: Common & RestoreSpecFlags & { fromCluster?: string; toCluster?: string; repository?: string; wait?: boolean }) => {
+    .action(async (options: Common & RestoreSpecFlags & VolumeFlags & { fromCluster?: string; toCluster?: string; repository?: string; wait?: boolean }) => {
       if (options.fromCluster === undefined || options.fromCluster.trim() === "") throw missing("--from-cluster", "name the cluster to move from (lifeboat cluster list)");
       if (options.toCluster === undefined || options.toCluster.trim() === "") throw missing("--to-cluster", "name the cluster to move to (lifeboat cluster list)");
       // Flags are checked before anything is backed up: a bad mapping must not cost a backup.
       const checked = await buildRestoreSpec("", options);
+      const volumes = buildVolumeOptions(options);
+      if (volumes !== undefined && checked.skipVolumeData) {
+        throw new LifeboatError("INVALID_ARGUMENT", "--skip-volume-data cannot be used with --volumes and the other volume flags: the backup would copy data the restore skips; give one or the other", { field: "--skip-volume-data" });
+      }
       await withAdmin(options, async (client) => {
         const [sourceId] = resolveClusterIds("--from-cluster", [options.fromCluster!.trim()], await listClusters(client));
         const repository = await chooseRepository(client, options.repository);
@@ -132,6 +138,7 @@ export function addMigrateCommand(program: Command): void {
           includedResources: checked.includedResources,
           excludedResources: checked.excludedResources,
           labels: { ...checked.labels },
+          volumes,
         });
         const { backups } = await client.createBackup({ clusterIds: [sourceId!], clusterSelector: "", spec: backupSpec }, unaryCall());
         const made = backups[0];
@@ -162,6 +169,7 @@ function migrationReport(backup: Backup, restore: Restore): string {
     ["backup", `${backup.id} of ${backup.clusterName || backup.clusterId}: ${BackupPhase[backup.phase]}`],
     ["backed up", s ? `${s.items} items in ${Object.keys(s.itemsPerNamespace).length} namespaces` : "(no summary)"],
   ];
+  if (s && s.volumes.length > 0) backupLine.push(["volumes", volumeCounts(s.volumes)]);
   return `${renderFields(backupLine)}\nRestore:\n${renderRestoreDescription(restore)}`;
 }
 

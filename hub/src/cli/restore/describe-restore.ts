@@ -5,6 +5,8 @@ import { formatMessage } from "../backup/describe-backup.js";
 import { formatHook, indent, renderCounts, renderList } from "../catalog/describe-sections.js";
 import { formatLabels, renderFields, type Column } from "../output.js";
 import { formatTime } from "../message-output.js";
+import { volumeProgressText } from "../catalog/volume-progress.js";
+import { renderVolumeRestores, volumeRestoreCounts } from "./describe-restore-volumes.js";
 
 export interface DescribeRestoreOptions {
   /** Every failure, message and dry-run item instead of the first few. */
@@ -48,8 +50,13 @@ export function restoreFields(r: Restore): [string, string][] {
   ];
   if (r.validationErrors.length > 0) fields.push(["validation errors", r.validationErrors.join("; ")]);
   if (r.failureReason) fields.push(["failure reason", r.failureReason]);
-  if (r.progress && r.phase === RestorePhase.IN_PROGRESS) fields.push(["progress", `${r.progress.stage} ${r.progress.itemsDone}/${r.progress.itemsTotal} items (at ${formatTime(r.progress.updateTime)})`]);
+  if (r.progress && r.phase === RestorePhase.IN_PROGRESS) {
+    const p = r.progress;
+    const volumes = p.volumesTotal > 0n ? `; ${volumeProgressText(p)}` : "";
+    fields.push(["progress", `${p.stage} ${p.itemsDone}/${p.itemsTotal} items${volumes} (at ${formatTime(p.updateTime)})`]);
+  }
   if (r.summary) fields.push(["items", counts(r)]);
+  if (r.summary && r.summary.volumes.length > 0) fields.push(["volumes", volumeRestoreCounts(r.summary.volumes)]);
   fields.push(
     ["labels", formatLabels(r.labels)],
     ["kubernetes", r.kubernetesVersion],
@@ -88,6 +95,7 @@ export function restoreSpecFields(spec: RestoreSpec | undefined): [string, strin
   if (spec.preserveNodePorts) fields.push(["node ports", "preserved"]);
   if (spec.resourceModifiers) fields.push(["resource modifiers", `${spec.resourceModifiers.split("\n").length} lines`]);
   if (spec.hooks.length > 0) fields.push(["hooks", spec.hooks.map((h) => h.name || "(unnamed)").join(", ")]);
+  if (spec.skipVolumeData) fields.push(["volume data", "skipped: claims are restored empty"]);
   if (spec.dryRun) fields.push(["dry run", "yes: nothing is applied"]);
   return fields;
 }
@@ -102,6 +110,7 @@ export function renderRestoreDescription(restore: Restore, options: DescribeRest
     sections.push(renderCounts("Items per resource", "resource", s.itemsPerResource));
     sections.push(renderCounts("Items per namespace", "namespace", s.itemsPerNamespace, "(cluster-scoped)"));
     sections.push(renderCounts("Conversions", "conversion", s.conversions));
+    sections.push(renderVolumeRestores(s.volumes));
     sections.push(renderList(`Failures (${s.failures.length}):`, s.failures.map((f) => `  ${formatFailure(f)}`), details));
     sections.push(renderList(`Warnings (${s.warnings.length}):`, s.warnings.map((m) => `  ${formatMessage(m)}`), details));
     sections.push(renderList(`Errors (${s.errors.length}):`, s.errors.map((m) => `  ${formatMessage(m)}`), details));

@@ -1,6 +1,7 @@
 import { ClusterResourcePolicy, ExistingResourcePolicy } from "@lifeboat/proto";
+import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildRestoreSpec } from "./restore-flags.js";
+import { buildRestoreSpec, withRestoreSpecOptions, type RestoreSpecFlags } from "./restore-flags.js";
 
 const backup = "b".repeat(32);
 
@@ -27,6 +28,12 @@ describe("buildRestoreSpec", () => {
       labels: { reason: "drill", team: "shop" },
       dryRun: true,
     });
+  });
+
+  it("takes --skip-volume-data, and restores volume data without it", async () => {
+    const parse = (argv: string[]) => withRestoreSpecOptions(new Command("test").exitOverride()).parse(argv, { from: "user" }).opts<RestoreSpecFlags>();
+    expect((await buildRestoreSpec(backup, parse(["--skip-volume-data"]))).skipVolumeData).toBe(true);
+    expect((await buildRestoreSpec(backup, parse([]))).skipVolumeData).toBe(false);
   });
 
   it("refuses a bad pair or choice naming the flag", async () => {

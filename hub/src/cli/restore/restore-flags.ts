@@ -24,6 +24,7 @@ export interface RestoreSpecFlags {
   resourceModifiers?: string;
   label?: string[];
   dryRun?: boolean;
+  skipVolumeData?: boolean;
 }
 
 const CLUSTER_RESOURCES: Record<string, ClusterResourcePolicy> = {
@@ -59,6 +60,7 @@ export function withRestoreSpecOptions(command: Command): Command {
     .option("--preserve-node-ports", "keep Services' node ports (by default the target assigns its own)")
     .option("--resource-modifiers <file>", "YAML or JSON resource modifier rules (JSON patches or merge patches on matching items)")
     .option("--label <k=v>", "a label on the restore record (repeatable, or k=v,k2=v2)", collect)
+    .option("--skip-volume-data", "restore claims without the volume data the backup copied (they come up empty)")
     .option("--dry-run", "list what would be restored and how, apply nothing");
 }
 
@@ -101,5 +103,6 @@ export async function buildRestoreSpec(backupId: string, flags: RestoreSpecFlags
     resourceModifiers: flags.resourceModifiers === undefined ? "" : await readOptionFile("--resource-modifiers", flags.resourceModifiers),
     labels: flags.label === undefined ? {} : parseLabels("--label", flags.label.join(",")),
     dryRun: flags.dryRun === true,
+    skipVolumeData: flags.skipVolumeData === true,
   });
 }

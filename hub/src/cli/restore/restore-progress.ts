@@ -12,9 +12,12 @@ export function isRestoreFinal(restore: Restore): boolean {
   return FINAL_PHASES.includes(restore.phase);
 }
 
-const RESTORE_VIEW: RunView<Restore> = { noun: "restore", phaseName: (phase) => enumName(RestorePhaseSchema, phase), isFinal: isRestoreFinal };
+const RESTORE_VIEW: RunView<Restore> = { noun: "restore", phaseName: (phase) => enumName(RestorePhaseSchema, phase), isFinal: isRestoreFinal, volumesBesideItems: true };
 
-/** `IN_PROGRESS apply 120/300 items`: the phase, then the progress while there is one. */
+/**
+ * `IN_PROGRESS apply 120/300 items`: the phase, then the progress while there is one, with
+ * ` · volumes 1/3 · 412.0 MiB of 2.0 GiB` once the restore has volume data to write.
+ */
 export function restoreProgressText(restore: Restore): string {
   return runProgressText(RESTORE_VIEW, restore);
 }
