@@ -5,3 +5,4 @@ export * from "./s3-server.js";
 export * from "./s3-fault-proxy.js";
 export * from "./kube-fleet.js";
 export * from "./kubectl.js";
+export * from "./node-agents.js";

@@ -6,9 +6,11 @@
 // loopback port), one agent per cluster registered with a token, and their inventory. Then a
 // backup: a filesystem repository, a policy that backs up the shop on the 1.16 cluster every
 // night and keeps a week of dailies, run once now, and `lifeboat backup describe` of the result.
-// Then the migration: that backup restored into the 1.30 cluster, into the namespace
-// shop-migrated and from the in-tree disk class to the CSI one, its report, and `kubectl get` of
-// the migrated app as 1.30 serves it (networking.k8s.io/v1 Ingress, batch/v1 CronJob).
+// The database writes rows into its volume first, and the backup copies that volume's files
+// through the node agents (one per sandbox node). Then the migration: that backup restored into
+// the 1.30 cluster, into the namespace shop-migrated and from the in-tree EBS disk class to the
+// CSI one, its report, `kubectl get` of the migrated app as 1.30 serves it (networking.k8s.io/v1
+// Ingress, batch/v1 CronJob), and the same rows read back from the database's new volume.
 import { Command } from "commander";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,6 +23,7 @@ import { startFleet, type Fleet } from "./kube-fleet.js";
 import { kubectlOk, type KubectlTarget } from "./kubectl.js";
 import { spawnGroup, type ProcessGroup } from "./process-group.js";
 import { startRedis, type RunningRedis } from "./redis-server.js";
+import { startNodeAgents, type NodeAgents } from "./node-agents.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sampleDir = join(here, "..", "sample-app");
@@ -151,13 +154,50 @@ async function backUpTheShop(root: string, running: RunningFleet): Promise<strin
   await show("repository add shop-backups", ["repository", "add", "shop-backups", "--url", repository, "--password-file", passwordFile]);
   await show("policy create shop-nightly", [
     "policy", "create", "--name", "shop-nightly", "--cluster-selector", "k8s=1.16", "--repository", "shop-backups",
-    "--include-namespaces", "shop", "--schedule", "0 2 * * *", "--keep-daily", "7",
+    "--include-namespaces", "shop", "--volumes", "fs", "--schedule", "0 2 * * *", "--keep-daily", "7",
   ]);
   process.stderr.write("lifeboat: running the policy now and waiting for its backup\n");
   const made = JSON.parse(await lifeboat(["policy", "run", "shop-nightly", "--wait", "-o", "json", ...running.admin])) as Array<{ id: string }>;
   await show("backup list", ["backup", "list"]);
   await show(`backup describe ${made[0]!.id}`, ["backup", "describe", made[0]!.id]);
   return made[0]!.id;
+}
+
+/** Rows the database writes into its volume before the backup, read back after the migration. */
+const ORDERS = "1001,2026-11-24,espresso beans,2\n1002,2026-11-24,moka pot,1\n1003,2026-11-24,milk frother,1\n";
+const ORDERS_FILE = "/var/lib/mysql/orders.csv";
+
+/** Waits until pod `name` exists and is Ready (a controller makes it, so it may not exist yet). */
+async function waitForReadyPod(target: Target, namespace: string, name: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      await kubectlOk(target, ["wait", "--for=condition=Ready", `pod/${name}`, "-n", namespace, "--timeout=15s"]);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(1_000);
+    }
+  }
+}
+
+/** Waits for the database pod and has it write the orders into its volume. */
+async function writeOrders(target: Target, namespace: string): Promise<void> {
+  await waitForReadyPod(target, namespace, "db-0");
+  process.stdout.write(`\n== ${target.label}: the database writes its orders (kubectl exec db-0 -- sh -c 'printf … > ${ORDERS_FILE}')\n`);
+  await kubectlOk(target, ["exec", "-n", namespace, "db-0", "-c", "mysql", "--", "sh", "-c", `printf '${ORDERS.replaceAll("\n", "\\n")}' > ${ORDERS_FILE}`]);
+  process.stdout.write(await kubectlOk(target, ["exec", "-n", namespace, "db-0", "-c", "mysql", "--", "cat", ORDERS_FILE]));
+}
+
+/** Reads the orders back from the migrated database's volume; throws when they are not the same rows. */
+async function readOrders(target: Target, namespace: string): Promise<void> {
+  await waitForReadyPod(target, namespace, "db-0");
+  process.stdout.write(`\n== ${target.label}: kubectl exec -n ${namespace} db-0 -- cat ${ORDERS_FILE}\n`);
+  const rows = await kubectlOk(target, ["exec", "-n", namespace, "db-0", "-c", "mysql", "--", "cat", ORDERS_FILE]);
+  process.stdout.write(rows);
+  if (rows !== ORDERS) throw new Error(`the migrated database's volume holds other rows than the source wrote:\n${rows}`);
+  const claim = await kubectlOk(target, ["get", "pvc", "data-db-0", "-n", namespace, "-o", "jsonpath={.spec.storageClassName}"]);
+  process.stdout.write(`the same ${ORDERS.trim().split("\n").length} rows, on a volume of storage class ${claim}\n`);
 }
 
 /** The migrated namespace on the 1.30 cluster, beside that cluster's own shop. */
@@ -222,12 +262,14 @@ async function main(): Promise<void> {
   }
   const root = await mkdtemp(join(tmpdir(), "lifeboat-demo-fleet-"));
   const groups: ProcessGroup[] = [];
+  const nodeAgents: NodeAgents[] = [];
   let redis: RunningRedis | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       // Agents first, then the hub, then Redis, then the clusters: each by its process group.
       for (const g of [...groups].reverse()) await g.stop(10_000).catch(() => {});
+      for (const n of nodeAgents) await n.stop().catch(() => {});
       await redis?.stop().catch(() => {});
       await fleet?.stop();
       if (cacheRoot) await rm(cacheRoot, { recursive: true, force: true });
@@ -261,6 +303,17 @@ async function main(): Promise<void> {
         await kubectlOk(t, ["get", kinds, "-n", "shop", "-o", "custom-columns=KIND:.kind,API VERSION:.apiVersion,NAME:.metadata.name,CREATED:.metadata.creationTimestamp"]),
       );
     }
+    if (fleet) {
+      process.stderr.write("lifeboat: starting a node agent on every sandbox node\n");
+      for (const c of fleet.clusters) {
+        const nodeNames = (await kubectlOk(c, ["get", "nodes", "-o", "jsonpath={.items[*].metadata.name}"])).trim().split(/\s+/);
+        nodeAgents.push(await startNodeAgents({ kubeconfigPath: c.kubeconfigPath, dataDir: c.dataDir, nodeNames }));
+      }
+    } else {
+      process.stderr.write("lifeboat: volume data needs the node agent DaemonSet in each cluster (docs/node-agent.md)\n");
+    }
+    const source = targets.find((t) => t.version === "1.16") ?? targets[0]!;
+    await writeOrders(source, "shop");
 
     const running = await startLifeboat(targets, root, groups, (r) => {
       redis = r;
@@ -270,7 +323,9 @@ async function main(): Promise<void> {
     process.stdout.write(`\n== lifeboat task list\n`);
     process.stdout.write(await lifeboat(["task", "list", ...running.admin]));
     const backupId = await backUpTheShop(root, running);
-    await migrateTheShop(backupId, targets.find((t) => t.version === "1.30") ?? targets[1]!, running);
+    const destination = targets.find((t) => t.version === "1.30") ?? targets[1]!;
+    await migrateTheShop(backupId, destination, running);
+    await readOrders(destination, MIGRATED_NAMESPACE);
 
     if (opts.keep) {
       process.stdout.write("\nRunning until Ctrl-C. Use the CLI against this hub with:\n");

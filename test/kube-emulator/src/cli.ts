@@ -41,6 +41,7 @@ const program = new Command()
   .option("--nodes <n>", "number of Node objects", positiveInt("--nodes"), 1)
   .option("--tls", "serve HTTPS with a fresh self-signed CA written into the kubeconfig", false)
   .option("--legacy-apis", "serve extensions/v1beta1 and apps/v1beta1-2 workloads again (1.16 only)", false)
+  .option("--volume-snapshots", "install the CSI snapshot API (snapshot.storage.k8s.io/v1) and run the snapshot controller (1.20 and newer)", false)
   .option("--controllers <names>", `comma-separated controllers to run, "all" or "none" (default: all of ${controllerNames.join(", ")})`, controllerList)
   .option("--cronjob-time-scale <n>", "CronJob clock speed: 1 real time, 60 a minute per second, 0 never fire", nonNegativeNumber("--cronjob-time-scale"), 1)
   .option("--job-pod-run-ms <ms>", "how long pods that run to completion run before they succeed", nonNegativeNumber("--job-pod-run-ms"), 200)
@@ -59,6 +60,7 @@ const opts = program.opts<{
   nodes: number;
   tls: boolean;
   legacyApis: boolean;
+  volumeSnapshots: boolean;
   controllers?: ControllerName[];
   cronjobTimeScale: number;
   jobPodRunMs: number;
@@ -77,6 +79,7 @@ try {
     nodes: opts.nodes,
     tls: opts.tls,
     legacyApis: opts.legacyApis,
+    volumeSnapshots: opts.volumeSnapshots,
     controllers: opts.controllers,
     controllerSettings: { cronJobTimeScale: opts.cronjobTimeScale, jobPodRunMs: opts.jobPodRunMs, jobBackoffMs: opts.jobBackoffMs },
     logRequests: opts.logRequests,

@@ -17,6 +17,8 @@ import {
   type ControllerSettings,
 } from "./controllers/index.js";
 import { seedDefaultStorageClasses } from "./controllers/storage/default-storage-classes.js";
+import { seedSnapshotApi } from "./controllers/storage/snapshots/snapshot-api.js";
+import { snapshotsEnabled } from "./controllers/storage/storage-controllers.js";
 import type { User } from "./http/authenticate.js";
 import { ContainerRuntime } from "./exec/container-runtime.js";
 import { createRequestListener, createUpgradeListener } from "./http/server.js";
@@ -51,6 +53,11 @@ export interface EmulatorOptions {
   /** Events kept for watches; older resourceVersions answer 410 Gone. */
   watchHistorySize?: number;
   bookmarkIntervalMs?: number;
+  /**
+   * Install the CSI snapshot API (snapshot.storage.k8s.io/v1 CRDs, a VolumeSnapshotClass per
+   * CSI driver) and run the snapshot controller; 1.20 personas and newer. Off by default.
+   */
+  volumeSnapshots?: boolean;
   /** Controllers to run; all by default. */
   controllers?: ControllerName[];
   /** Tuning of the living-cluster controllers (CronJob time scale, …). */
@@ -86,6 +93,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const { kubeSystemUid } = seedNamespaces(store, persona.minor);
   const nodeNames = seedNodes(store, options.nodes ?? 1, persona.version.gitVersion);
   seedDefaultStorageClasses(service);
+  const volumeSnapshots = snapshotsEnabled(options.volumeSnapshots, persona.minor);
+  if (volumeSnapshots) seedSnapshotApi(service);
   const ownDataDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "lifeboat-emulator-"));
   const dataDir = options.dataDir ?? ownDataDir!;
   // Each node gets the kubelet root the kubelet lays pod volumes under.
@@ -103,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     nodeNames,
     caPem: certs.caPem,
     settings: { ...defaultControllerSettings, ...options.controllerSettings },
+    volumeSnapshots,
     log,
   };
   const running = options.controllers ?? controllerNames;

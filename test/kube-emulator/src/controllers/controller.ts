@@ -54,5 +54,7 @@ export interface ControllerContext {
    */
   caPem: string;
   settings: ControllerSettings;
+  /** The snapshot API is installed (EmulatorOptions.volumeSnapshots); its controller runs from 1.20. */
+  volumeSnapshots?: boolean;
   log(message: string): void;
 }

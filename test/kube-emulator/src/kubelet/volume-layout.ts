@@ -3,10 +3,12 @@ import type { JsonObject, KubeObject } from "../api-types.js";
 
 /**
  * Where volume data lives under the emulator's data directory. Provisioned and static
- * PersistentVolumes keep their data in <dataDir>/volumes/<pv>; each node has a kubelet
+ * PersistentVolumes keep their data in <dataDir>/volumes/<pv>, CSI snapshots theirs in
+ * <dataDir>/snapshots/<snapshot handle>; each node has a kubelet
  * root <dataDir>/nodes/<node> laid out as the real kubelet's /var/lib/kubelet, so a
  * node-level agent finds a pod's volumes at the paths it would on a real node:
  *   nodes/<node>/pods/<pod-uid>/volumes/kubernetes.io~csi/<pv>/mount
+ *   nodes/<node>/pods/<pod-uid>/volumes/kubernetes.io~aws-ebs/<pv>     (also ~gce-pd, ~local-volume)
  *   nodes/<node>/pods/<pod-uid>/volumes/kubernetes.io~empty-dir/<volume>
  *   nodes/<node>/pods/<pod-uid>/volumes/kubernetes.io~configmap/<volume>
  *   nodes/<node>/pods/<pod-uid>/volumes/kubernetes.io~secret/<volume>
@@ -14,6 +16,11 @@ import type { JsonObject, KubeObject } from "../api-types.js";
 
 export function persistentVolumeDir(dataDir: string, pvName: string): string {
   return join(dataDir, "volumes", pvName);
+}
+
+/** A CSI snapshot's data: the point-in-time copy of its volume, named by the snapshot handle. */
+export function snapshotDir(dataDir: string, snapshotHandle: string): string {
+  return join(dataDir, "snapshots", snapshotHandle);
 }
 
 export function kubeletRoot(dataDir: string, nodeName: string): string {
@@ -28,7 +35,10 @@ export function podDir(dataDir: string, nodeName: string, podUid: string): strin
 export function pluginDirName(volume: JsonObject, pv?: KubeObject): string | undefined {
   if (volume.persistentVolumeClaim) {
     const spec = (pv?.spec as JsonObject | undefined) ?? {};
-    return spec.csi ? "kubernetes.io~csi" : "kubernetes.io~local-volume";
+    if (spec.csi) return "kubernetes.io~csi";
+    if (spec.awsElasticBlockStore) return "kubernetes.io~aws-ebs";
+    if (spec.gcePersistentDisk) return "kubernetes.io~gce-pd";
+    return "kubernetes.io~local-volume";
   }
   if (volume.emptyDir) return "kubernetes.io~empty-dir";
   if (volume.configMap) return "kubernetes.io~configmap";
@@ -40,7 +50,8 @@ export function pluginDirName(volume: JsonObject, pv?: KubeObject): string | und
 
 /**
  * Where one pod volume appears on its node: for a PVC the directory named for its PV (with
- * the CSI plugin's trailing /mount), otherwise the directory named for the volume.
+ * the CSI plugin's trailing /mount; the in-tree plugins mount at the PV's directory
+ * itself), otherwise the directory named for the volume.
  */
 export function podVolumeDir(dataDir: string, nodeName: string, podUid: string, volume: JsonObject, pv?: KubeObject): string | undefined {
   const plugin = pluginDirName(volume, pv);

@@ -28,6 +28,7 @@ import {
   annStorageProvisioner,
   claimsKey,
   classesKey,
+  inTreeProvisioners,
   podsKey,
   volumesKey,
 } from "./storage-names.js";
@@ -268,8 +269,9 @@ export class PersistentVolumeBinder {
   }
 
   /**
-   * provisionClaim for a class whose provisioner is not in-tree: annotate the claim with the
-   * provisioner's name so the external provisioner takes it, and say so.
+   * provisionClaim: annotate the claim with the class's provisioner's name so that it takes
+   * the claim (setClaimProvisioner), and for an external provisioner say so. Of the in-tree
+   * plugins only aws-ebs and gce-pd provision here (the volume provisioner plays them).
    */
   private provisionClaim(claim: KubeObject): void {
     const className = claimClass(claim);
@@ -279,8 +281,9 @@ export class PersistentVolumeBinder {
       return;
     }
     const provisioner = String(storageClass.provisioner ?? "");
-    if (provisioner.startsWith("kubernetes.io/")) {
-      // No in-tree volume plugin provisions here (kubernetes.io/no-provisioner included).
+    const inTree = inTreeProvisioners.has(provisioner);
+    if (provisioner.startsWith("kubernetes.io/") && !inTree) {
+      // No other in-tree volume plugin provisions here (kubernetes.io/no-provisioner included).
       this.tell(claim, "Warning", "ProvisioningFailed", `no volume plugin matched name: ${provisioner}`);
       return;
     }
@@ -294,6 +297,7 @@ export class PersistentVolumeBinder {
       }
     }
     const annotated = dirty ? this.ctx.client.update(claimsKey, { ...claim, metadata: { ...claim.metadata, annotations } }) : claim;
+    if (inTree) return;
     this.tell(annotated, "Normal", "ExternalProvisioning", externalProvisioningMessage(provisioner, this.ctx.service.minor));
   }
 
@@ -370,12 +374,13 @@ export class PersistentVolumeBinder {
 
   /**
    * deleteVolumeOperation: a volume an external provisioner made is left for it to delete
-   * (the CSI provisioner does, for its own); no in-tree plugin deletes anything else here.
+   * (the CSI provisioners do, for their own), and so is one of the in-tree aws-ebs and
+   * gce-pd plugins (the volume provisioner plays them); no other plugin deletes anything here.
    */
   private deleteVolume(volume: KubeObject): void {
     if (volume.metadata.deletionTimestamp || !this.isVolumeReleased(volume)) return;
     const provisionedBy = volume.metadata.annotations?.[annDynamicallyProvisioned] ?? "";
-    if (provisionedBy !== "" && !provisionedBy.startsWith("kubernetes.io/")) return;
+    if (provisionedBy !== "" && (!provisionedBy.startsWith("kubernetes.io/") || inTreeProvisioners.has(provisionedBy))) return;
     const why = provisionedBy !== "" ? "no deletable volume plugin matched" : `error getting deleter volume plugin for volume "${volume.metadata.name ?? ""}": no deletable volume plugin matched`;
     updateVolumePhaseWithEvent(this.ctx, volume, "Failed", "Warning", "VolumeFailedDelete", why);
   }

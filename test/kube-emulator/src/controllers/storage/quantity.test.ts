@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalBytes, compareQuantities, parseQuantity } from "./quantity.js";
+import { canonicalBytes, compareQuantities, parseQuantity, quantityBytes } from "./quantity.js";
 
 describe("storage quantities", () => {
   it("compares values written with binary, decimal and exponent suffixes exactly", () => {
@@ -31,5 +31,15 @@ describe("storage quantities", () => {
     expect(canonicalBytes("0.5")).toBe("1");
     expect(canonicalBytes("4096")).toBe("4Ki");
     expect(canonicalBytes("nonsense")).toBeUndefined();
+  });
+});
+
+describe("quantities as bytes", () => {
+  it("rounds up to whole bytes as Quantity.Value does", () => {
+    expect(quantityBytes("1Gi")).toBe(1073741824n);
+    expect(quantityBytes("512Mi")).toBe(536870912n);
+    expect(quantityBytes("1.5")).toBe(2n);
+    expect(quantityBytes("1G")).toBe(1000000000n);
+    expect(quantityBytes("lots")).toBeUndefined();
   });
 });

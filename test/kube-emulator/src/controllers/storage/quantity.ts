@@ -39,6 +39,14 @@ export function compareQuantities(a: string | undefined, b: string | undefined):
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
+/** The quantity as whole bytes, rounded up as Quantity.Value rounds; undefined when malformed. */
+export function quantityBytes(text: string): bigint | undefined {
+  const q = parseQuantity(text);
+  if (!q) return undefined;
+  const bytes = q.numerator / q.denominator;
+  return bytes * q.denominator < q.numerator ? bytes + 1n : bytes;
+}
+
 /**
  * A size in bytes as a CSI provisioner writes a volume's capacity: the request rounded up
  * to whole bytes (Quantity.Value) and printed as resource.NewQuantity(bytes, BinarySI)
@@ -46,10 +54,8 @@ export function compareQuantities(a: string | undefined, b: string | undefined):
  * "1Gi" stays "1Gi", "2048Mi" becomes "2Gi", "1G" becomes "1000000000".
  */
 export function canonicalBytes(text: string): string | undefined {
-  const q = parseQuantity(text);
-  if (!q) return undefined;
-  let bytes = q.numerator / q.denominator;
-  if (bytes * q.denominator < q.numerator) bytes += 1n;
+  let bytes = quantityBytes(text);
+  if (bytes === undefined) return undefined;
   // Under 1 Ki the value is printed as DecimalSI instead (1000 is "1k").
   if (bytes > -1024n && bytes < 1024n) return bytes !== 0n && bytes % 1000n === 0n ? `${bytes / 1000n}k` : String(bytes);
   const suffixes = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];

@@ -11,11 +11,12 @@ export class RetryingQueue<K> {
   private readonly failures = new Map<K, number>();
   private readonly timers = new Map<K, NodeJS.Timeout>();
 
-  constructor(handle: (key: K) => void, describe: (key: K, err: unknown) => void) {
+  /** A handler answers "retry" for work that cannot progress yet: it comes back after the backoff, unlogged. */
+  constructor(handle: (key: K) => void | "retry", describe: (key: K, err: unknown) => void) {
     this.queue = new WorkQueue(
       (key) => {
-        handle(key);
-        this.failures.delete(key);
+        if (handle(key) === "retry") this.retryLater(key);
+        else this.failures.delete(key);
       },
       (key, err) => {
         describe(key, err);

@@ -7,6 +7,18 @@
 /** The emulator's CSI driver: provisioned volumes are CSI volumes of this driver. */
 export const hostpathDriver = "hostpath.csi.lifeboat.dev";
 
+/**
+ * The CSI drivers whose external provisioner the emulator plays: its own and the cloud ones
+ * sample apps written for EKS, GKE or AKS name in their StorageClasses. All keep their data
+ * the same way, in <dataDir>/volumes/<pv>.
+ */
+export const csiDrivers: ReadonlySet<string> = new Set([hostpathDriver, "ebs.csi.aws.com", "pd.csi.storage.gke.io", "disk.csi.azure.com"]);
+
+/** The in-tree volume plugins that provision (those a 1.16 cluster on AWS or GCE has). */
+export const awsEbsPlugin = "kubernetes.io/aws-ebs";
+export const gcePdPlugin = "kubernetes.io/gce-pd";
+export const inTreeProvisioners: ReadonlySet<string> = new Set([awsEbsPlugin, gcePdPlugin]);
+
 export const annBindCompleted = "pv.kubernetes.io/bind-completed";
 export const annBoundByController = "pv.kubernetes.io/bound-by-controller";
 export const annDynamicallyProvisioned = "pv.kubernetes.io/provisioned-by";
