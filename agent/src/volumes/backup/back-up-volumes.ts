@@ -32,6 +32,8 @@ export interface VolumeBackupContext {
   progress: VolumeStageProgress;
   /** Told of each failed volume. */
   onFailure(volume: VolumeBackup): void;
+  /** The backup's log. */
+  log(message: string): void;
   /** Pods whose volumes are copied at once. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -98,7 +100,7 @@ async function backUpOne(volume: PlannedVolume, context: VolumeBackupContext, af
   };
   const copyOn = async (where: { node: string; pod: { namespace: string; name: string; uid: string }; volume: string; dirName: string }) => {
     const spec: VolumeBackupSpec = { ...where, backupId: context.backupId, repositorySecret: context.repositorySecret, ...(parent ? { parentTree: parent } : {}) };
-    const { result } = await runVolumeTask<VolumeBackupSpec, VolumeBackupResult>(context.kube, "backups", spec, {
+    const { result, attempt } = await runVolumeTask<VolumeBackupSpec, VolumeBackupResult>(context.kube, "backups", spec, {
       namespace: context.namespace,
       name: `vb-${shortHash(`${context.backupId}/${volume.key}`, 20)}`,
       labels: { [BACKUP_ID_LABEL]: context.backupId },
@@ -106,6 +108,7 @@ async function backUpOne(volume: PlannedVolume, context: VolumeBackupContext, af
       signal: context.signal,
       onProgress: (progress) => context.progress.update(volume.key, progress),
     });
+    if (attempt > 1) context.log(`volume ${volume.key} copied on attempt ${attempt}: the node agent of ${where.node} restarted during the copy`);
     return { result, node: where.node };
   };
   try {

@@ -97,6 +97,7 @@ export async function runVolumeStage(plan: VolumePlan, input: RunVolumeStageInpu
       podHooks: input.podHooks,
       progress: new VolumeStageProgress(input.progress, plan.volumes.length),
       onFailure: input.onFailure,
+      log: input.log,
       signal,
     });
     return [...copied, ...plan.skipped];
