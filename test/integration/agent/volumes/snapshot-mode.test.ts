@@ -81,6 +81,24 @@ describe("snapshot mode", () => {
     await unlink(join(app.dirs["data-app"]!, "late.txt"));
   }, 180_000);
 
+  it("deletes the temporary objects an earlier attempt of the same backup left", async () => {
+    const id = newBackupId();
+    const labels = { "data.lifeboat.io/backup": id };
+    await cluster.custom.createNamespacedCustomObject({
+      group: "snapshot.storage.k8s.io", version: "v1", namespace, plural: "volumesnapshots",
+      body: { apiVersion: "snapshot.storage.k8s.io/v1", kind: "VolumeSnapshot", metadata: { name: "lifeboat-left-over", labels }, spec: { source: { persistentVolumeClaimName: "data-app" } } },
+    });
+    await cluster.core.createNamespacedPersistentVolumeClaim({ namespace, body: { metadata: { name: "lifeboat-left-over", labels }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } });
+    await cluster.core.createNamespacedPod({ namespace, body: { metadata: { name: "lifeboat-left-over", labels }, spec: { containers: [{ name: "mover", image: "busybox:1.36" }] } } });
+    const run = await runBackupTask({ id, kc: cluster.kc, access, spec: { includedNamespaces: [namespace], excludedResources: ["volumesnapshots.snapshot.storage.k8s.io"], volumes: { defaultPolicy: VolumePolicy.SNAPSHOT } } });
+    expect(run.result.summary!.volumes.find((v) => v.claim === "data-app")?.phase).toBe(VolumeBackupPhase.COMPLETED);
+    expect(run.logLines.some((line) => line.includes("temporary snapshot objects an earlier attempt of this backup left"))).toBe(true);
+    const snapshots = await cluster.custom.listNamespacedCustomObject({ group: "snapshot.storage.k8s.io", version: "v1", namespace, plural: "volumesnapshots" }) as { items: unknown[] };
+    expect(snapshots.items).toEqual([]);
+    expect((await cluster.core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata!.name)).toEqual(["data-app"]);
+    expect((await cluster.core.listNamespacedPod({ namespace })).items.map((p) => p.metadata!.name)).toEqual(["app"]);
+  }, 180_000);
+
   it("refuses a snapshot class that does not exist before it writes anything", async () => {
     const id = newBackupId();
     await expect(
