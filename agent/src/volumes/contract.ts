@@ -45,6 +45,8 @@ export interface VolumeBackupSpec extends VolumeLocation {
   repositorySecret: string;
   /** The parent snapshot's tree: unchanged files reuse its content ids and are not read. */
   parentTree?: string;
+  /** The parent's size: progress totals from it spare the node agent a walk that sizes the tree. */
+  expected?: { bytes: number; files: number };
 }
 
 export interface VolumeRestoreSpec extends VolumeLocation {

@@ -86,7 +86,8 @@ async function backUpPodVolumes(group: PlannedVolume[], context: VolumeBackupCon
 
 async function backUpOne(volume: PlannedVolume, context: VolumeBackupContext, afterCut: () => Promise<void>): Promise<VolumeBackup> {
   const started = Date.now();
-  const parent = context.parents.get(volume.key) ?? "";
+  const parentSnapshot = context.parents.get(volume.key);
+  const parent = parentSnapshot?.tree ?? "";
   const base = {
     namespace: volume.namespace,
     pod: volume.pod?.name ?? "",
@@ -99,7 +100,12 @@ async function backUpOne(volume: PlannedVolume, context: VolumeBackupContext, af
     capacity: volume.capacity,
   };
   const copyOn = async (where: { node: string; pod: { namespace: string; name: string; uid: string }; volume: string; dirName: string }) => {
-    const spec: VolumeBackupSpec = { ...where, backupId: context.backupId, repositorySecret: context.repositorySecret, ...(parent ? { parentTree: parent } : {}) };
+    const spec: VolumeBackupSpec = {
+      ...where,
+      backupId: context.backupId,
+      repositorySecret: context.repositorySecret,
+      ...(parentSnapshot ? { parentTree: parentSnapshot.tree, expected: { bytes: parentSnapshot.bytes, files: parentSnapshot.files } } : {}),
+    };
     const { result, attempt } = await runVolumeTask<VolumeBackupSpec, VolumeBackupResult>(context.kube, "backups", spec, {
       namespace: context.namespace,
       name: `vb-${shortHash(`${context.backupId}/${volume.key}`, 20)}`,

@@ -8,8 +8,15 @@ type ManifestStore = Repository["manifests"];
 import pLimit from "p-limit";
 import { volumeKeyOf } from "../plan/plan-volumes.js";
 
-/** A snapshot to start from, by volume key ("namespace/claim"). */
-export type ParentSnapshots = ReadonlyMap<string, string>;
+/** A snapshot to start from: its tree and size. */
+export interface ParentSnapshot {
+  tree: string;
+  bytes: number;
+  files: number;
+}
+
+/** The snapshot to start from, by volume key ("namespace/claim"). */
+export type ParentSnapshots = ReadonlyMap<string, ParentSnapshot>;
 
 /**
  * Reads the manifests of the cluster's backups (by its fingerprint) and returns each volume key's
@@ -17,7 +24,7 @@ export type ParentSnapshots = ReadonlyMap<string, string>;
  * saves reading, never changes what is stored.
  */
 export async function findParentSnapshots(manifests: ManifestStore, clusterFingerprint: string, keys: ReadonlySet<string>, excludeBackupId: string): Promise<ParentSnapshots> {
-  const parents = new Map<string, { tree: string; completed: string }>();
+  const parents = new Map<string, ParentSnapshot & { completed: string }>();
   if (keys.size === 0 || !clusterFingerprint) return new Map();
   const ids = (await listBackups(manifests)).filter((id) => id !== excludeBackupId);
   const limit = pLimit(8);
@@ -37,10 +44,10 @@ export async function findParentSnapshots(manifests: ManifestStore, clusterFinge
           const key = volumeKeyOf(volume.namespace, volume.claim, volume.pod, volume.volume);
           if (!keys.has(key)) continue;
           const known = parents.get(key);
-          if (!known || known.completed < manifest.completed) parents.set(key, { tree: volume.snapshotId, completed: manifest.completed });
+          if (!known || known.completed < manifest.completed) parents.set(key, { tree: volume.snapshotId, bytes: Number(volume.bytes), files: Number(volume.files), completed: manifest.completed });
         }
       }),
     ),
   );
-  return new Map([...parents].map(([key, { tree }]) => [key, tree]));
+  return new Map([...parents].map(([key, { completed: _completed, ...parent }]) => [key, parent]));
 }

@@ -12,7 +12,7 @@ import { deleteRepositorySecret, putRepositorySecret } from "../repository-secre
 import { VolumeStageProgress, type CounterSink } from "../volume-progress.js";
 import { backUpVolumes } from "./back-up-volumes.js";
 import { checkSnapshotClass, deleteLeftoverSnapshotObjects } from "./csi-snapshot.js";
-import { findParentSnapshots } from "./parent-snapshots.js";
+import { findParentSnapshots, type ParentSnapshot } from "./parent-snapshots.js";
 
 type Json = Record<string, any>;
 
@@ -79,7 +79,7 @@ export async function runVolumeStage(plan: VolumePlan, input: RunVolumeStageInpu
   const left = await deleteLeftoverSnapshotObjects(kube, input.backupId, input.servesSnapshots, signal);
   if (left > 0) input.log(`deleted ${left} temporary snapshot objects an earlier attempt of this backup left`);
   const parents = input.spec.volumes?.full
-    ? new Map<string, string>()
+    ? new Map<string, ParentSnapshot>()
     : await findParentSnapshots(input.manifests, input.clusterFingerprint, new Set(plan.volumes.map((v) => v.key)), input.backupId);
   const labels = { [BACKUP_ID_LABEL]: input.backupId };
   const secret = await putRepositorySecret(kube, config.namespace, labels, input.backupId, input.access, signal);

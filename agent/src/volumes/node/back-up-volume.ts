@@ -16,7 +16,9 @@ export async function backUpVolume(spec: VolumeBackupSpec, context: CopyContext)
   const repo = await context.openRepository(context.access, {});
   try {
     const parent = spec.parentTree ? await readableParent(repo, spec.parentTree as ContentId, context) : undefined;
-    const sizing = sizeBeside(root, context);
+    // An incremental copy's totals come from its parent (a good guess, and a second walk of a
+    // volume that barely changed would cost as much as the copy); a first copy sizes the tree.
+    const sizing = spec.expected ? expectedSize(spec.expected, context) : sizeBeside(root, context);
     const { tree, stats } = await snapshotTree(root, {
       content: repo.content,
       parent,
@@ -58,6 +60,11 @@ async function readableParent(repo: Repository, parent: ContentId, context: Copy
     context.logger.warn({ parentTree: parent, reason: err.message }, "parent tree cannot be read; backing up without a parent, every file is read");
     return undefined;
   }
+}
+
+function expectedSize(expected: { bytes: number; files: number }, context: CopyContext): { stop(): void } {
+  context.progress({ bytesTotal: expected.bytes, filesTotal: expected.files });
+  return { stop: () => undefined };
 }
 
 /** Sizes the tree for the progress totals; stopping it (the copy ended first) is not an error. */

@@ -25,8 +25,8 @@ export async function restoreVolume(spec: VolumeRestoreSpec, context: CopyContex
     context.progress({ bytesDone: size.bytes, filesDone: size.files, bytesTotal: size.bytes, filesTotal: size.files });
     return { files: size.files, bytes: size.bytes };
   }
-  // Read-only: no writer lease, and no worker threads for a copy that only decrypts.
-  const repo = await context.openRepository(context.access, { write: false, workers: 0 });
+  // Read-only: no writer lease. The codec workers decrypt and write files beside the main thread.
+  const repo = await context.openRepository(context.access, { write: false });
   try {
     const stats = await restoreTree(spec.tree as ContentId, root, {
       content: repo.content,
