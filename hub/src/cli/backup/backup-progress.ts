@@ -1,5 +1,6 @@
 // Following running backups for `--wait`: poll each until it ends, showing how far they have got
 // (the display is the shared one, cli/catalog/run-progress.ts).
+import { waitIntervalMs } from "../catalog/wait-interval.js";
 import { BackupPhase, BackupPhaseSchema, type Backup } from "@lifeboat/proto";
 import { isLifeboatError } from "@lifeboat/shared/errors";
 import { enumName } from "../arguments.js";
@@ -56,10 +57,10 @@ export interface WaitOptions {
  * given. An UNAVAILABLE hub is polled again for up to `unreachableMs` (60 s); other errors end the wait.
  */
 export async function waitForBackups(ids: readonly string[], get: (id: string) => Promise<Backup>, display: ProgressDisplay, options: WaitOptions = {}): Promise<Backup[]> {
-  const pollMs = options.pollMs ?? 1_000;
   const unreachableMs = options.unreachableMs ?? 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
+  const started = now();
   const latest = new Map<string, Backup>();
   let unreachableSince: number | undefined;
   try {
@@ -78,7 +79,7 @@ export async function waitForBackups(ids: readonly string[], get: (id: string) =
       const backups = ids.flatMap((id) => latest.get(id) ?? []);
       if (backups.length > 0) display.show(backups);
       if (backups.length === ids.length && backups.every(isFinal)) return backups;
-      await sleep(pollMs);
+      await sleep(waitIntervalMs(now() - started, options.pollMs));
     }
   } finally {
     display.done();

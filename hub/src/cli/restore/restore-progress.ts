@@ -1,5 +1,6 @@
 // Following a running restore for `--wait`: poll it until it ends, showing how far it has got
 // (the display is the shared one, cli/catalog/run-progress.ts).
+import { waitIntervalMs } from "../catalog/wait-interval.js";
 import { RestorePhase, RestorePhaseSchema, type Restore } from "@lifeboat/proto";
 import { isLifeboatError } from "@lifeboat/shared/errors";
 import { enumName } from "../arguments.js";
@@ -33,8 +34,8 @@ export function restoreProgressBar(restore: Restore, width: number, barWidth = 2
  * An UNAVAILABLE hub is polled again for up to 60 s; other errors end the wait.
  */
 export async function waitForRestore(id: string, get: (id: string) => Promise<Restore>, stream: ProgressStream, options: { pollMs?: number; unreachableMs?: number } = {}): Promise<Restore> {
-  const pollMs = options.pollMs ?? 1_000;
   const unreachableMs = options.unreachableMs ?? 60_000;
+  const started = Date.now();
   const display = startRunProgressDisplay(RESTORE_VIEW, stream);
   let unreachableSince: number | undefined;
   try {
@@ -52,7 +53,7 @@ export async function waitForRestore(id: string, get: (id: string) => Promise<Re
         display.show([restore]);
         if (isRestoreFinal(restore)) return restore;
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await new Promise((resolve) => setTimeout(resolve, waitIntervalMs(Date.now() - started, options.pollMs)));
     }
   } finally {
     display.done();
