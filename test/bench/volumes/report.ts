@@ -170,7 +170,7 @@ export function renderRun(run: VolumesRun): string {
     (run.changedFiles > 0 ? ` (${fmtInt(run.changedFiles)} changed for the third backup)` : "") +
     `\n\n${table(HEADER, rows, RIGHT)}\n\n` +
     "Lifeboat's wall time is `lifeboat backup create --wait` (or `restore create --wait`) from start to exit, through hub, cluster agent and node agent; " +
-    "task s is the record's start to completion (the cluster agent's task, without queueing and the CLI's once-a-second polling); " +
+    "task s is the record's start to completion (the cluster agent's task, without queueing and the CLI's polling); " +
     "volume s is the claim's copy alone, from the summary's volume duration. MB/s: the whole dataset over the wall time. " +
     "CPU and peak RSS: Lifeboat's node agent (VmHWM reset before each phase; ~ when sampled), restic's process" +
     (idle.length ? `; the node agent held ${idle} MiB when the phases started` : "") +
