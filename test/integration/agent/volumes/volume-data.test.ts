@@ -2,7 +2,7 @@
 // agents into a real repository (file by file, incrementally), and the restore task writes it into
 // newly provisioned claims of another cluster, in a mapped storage class, before the pods that
 // mount them exist.
-import { mkdtemp, readdir, rm, writeFile, appendFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,6 +155,14 @@ describe("restoring volume data into another cluster", () => {
     expect(claim.spec?.storageClassName).toBe("standard-wait");
     expect(claim.spec?.resources?.requests?.storage).toBe("1Gi");
     expect(await describeTree(await claimDir(target, restored, "data-db"))).toEqual(expected);
+
+    // A retried attempt of the same restore does not write the volume again: what the app wrote since stays.
+    const dataDir = await claimDir(target, restored, "data-db");
+    expect(expected["file-0.bin"]?.type).toBe("file");
+    await writeFile(join(dataDir, "file-0.bin"), "written by the app after the restore");
+    const again = await runRestoreTask({ id: run.id, kc: target.kc, access, backupId, spec: { namespaceMapping: { [namespace]: restored }, storageClassMapping: { standard: "standard-wait" } } });
+    expect(again.result.summary!.volumes.find((v) => v.claim === "data-db")).toMatchObject({ succeeded: true });
+    expect(await readFile(join(dataDir, "file-0.bin"), "utf8")).toBe("written by the app after the restore");
   }, 180_000);
 
   it("refuses a storage-class mapping onto a class the target lacks, before anything is applied", async () => {
