@@ -20,12 +20,12 @@ import { LifeboatError } from "@lifeboat/shared";
 import { openRepositoryWithAccess, type Repository } from "@lifeboat/shared/repo";
 import type { Logger } from "pino";
 import type { ProgressUpdate } from "../executor/task-kind.js";
-import { discoverApiResources, readFingerprint, readKubernetesVersion } from "../kube/index.js";
+import { createRawClient, discoverApiResources, readFingerprint, readKubernetesVersion } from "../kube/index.js";
 import { BackupProgress } from "./backup-progress.js";
 import { BackupReport } from "./backup-report.js";
 import { createPodExecutor, type PodExecutor } from "./hooks/pod-exec.js";
 import { ItemIndex } from "./item-index.js";
-import { createApiReader, type ApiReader } from "./kube/api-reader.js";
+import { PAGE_SIZE, createApiReader, type ApiReader } from "./kube/api-reader.js";
 import { rankByPreferredGroup } from "./preferred-group.js";
 import { isRecordId } from "@lifeboat/shared/repo";
 import { itemName } from "./resources.js";
@@ -82,7 +82,9 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
   const started = new Date();
   const report = new BackupReport(context.logger.child({ backup: backup.id }));
   const progress = new BackupProgress((update) => context.progress(update));
-  const api = createApiReader(context.kube);
+  // One connection pool for every API call of the run.
+  const client = createRawClient(context.kube);
+  const api = createApiReader(context.kube, PAGE_SIZE, client);
 
   progress.enter("discover");
   report.stage = "discover";
@@ -120,7 +122,7 @@ export async function runBackup(task: BackupTask, context: BackupContext): Promi
   progress.itemsTotal = index.size;
   report.info(`selected ${index.size} items (${dependenciesAdded} as dependencies) in ${selection.namespaces.length} namespaces`);
 
-  const kube = createKubeObjects(context.kube);
+  const kube = createKubeObjects(context.kube, client);
   const servesSnapshots = discovery.resources.some((r) => r.group === "snapshot.storage.k8s.io" && r.resource === "volumesnapshots");
   const volumePlan = await planVolumesOf(spec, index, selection, kube, servesSnapshots, signal);
   const volumePods = new Set(volumePlan?.volumes.flatMap((v) => (v.pod ? [`${v.pod.namespace}/${v.pod.name}`] : [])) ?? []);
@@ -272,10 +274,8 @@ function summarize(serialized: SerializedItems, written: WrittenItems, dependenc
  * the selected namespaces' in DATA_ONLY mode); checks the spec's snapshot class either way.
  */
 async function planVolumesOf(spec: BackupSpec, index: ItemIndex, selection: Selection, kube: KubeObjects, servesSnapshots: boolean, signal: AbortSignal): Promise<VolumePlan | undefined> {
-  if (spec.mode === BackupMode.RESOURCES_ONLY || !wantsVolumeData(spec)) {
-    await checkSnapshotClass(kube, spec.volumes?.snapshotClass ?? "", servesSnapshots, signal);
-    return undefined;
-  }
+  await checkSnapshotClass(kube, spec.volumes?.snapshotClass ?? "", servesSnapshots, signal);
+  if (spec.mode === BackupMode.RESOURCES_ONLY || !wantsVolumeData(spec)) return undefined;
   const dataOnly = spec.mode === BackupMode.DATA_ONLY;
   const namespaces = dataOnly
     ? selection.namespaces
@@ -284,7 +284,6 @@ async function planVolumesOf(spec: BackupSpec, index: ItemIndex, selection: Sele
     kube,
     spec,
     namespaces,
-    servesSnapshots,
     inBackup: (resource, namespace, name) => dataOnly || index.has({ group: "", resource, namespace, name }),
     signal,
   });

@@ -13,9 +13,9 @@ import { BackupReport } from "../backup/backup-report.js";
 import { itemName } from "../backup/resources.js";
 import { toBackupResources } from "../backup/stages/discover.js";
 import type { ProgressUpdate } from "../executor/task-kind.js";
-import { discoverApiResources, readKubernetesVersion } from "../kube/index.js";
+import { createRawClient, discoverApiResources, readKubernetesVersion } from "../kube/index.js";
 import { applyTiers } from "./apply/apply-tiers.js";
-import { createApiWriter } from "./apply/api-writer.js";
+import { REQUEST_TIMEOUT_MS, createApiWriter } from "./apply/api-writer.js";
 import { orderIntoTiers } from "./apply/tiers.js";
 import { createPodExecutor } from "../backup/hooks/pod-exec.js";
 import { RestoreProgress } from "./restore-progress.js";
@@ -25,10 +25,11 @@ import { checkTargetNamespaces } from "./stages/target-namespaces.js";
 import { planItems } from "./stages/plan.js";
 import { createItemLoader } from "./stages/load-item.js";
 import { RestoreResults } from "./stages/results.js";
-import type { ItemResult, KubeObject, PlannedItem } from "./types.js";
+import type { KubeObject } from "./types.js";
 import { DEFAULT_DATA_MOVER, type DataMoverConfig } from "../volumes/data-mover-config.js";
-import { CORE, createKubeObjects, type KubeObjects } from "../volumes/kube-objects.js";
+import { createKubeObjects } from "../volumes/kube-objects.js";
 import { VolumeRestorer } from "../volumes/restore/restore-volumes.js";
+import { checkStorageClassMapping, claimKeyOf, restoreClaimData, volumesReplacedByData } from "../volumes/restore/claim-data.js";
 import { copiedClaims } from "../volumes/restore/volume-sources.js";
 
 /** What a restore run uses; tests may swap the repository opener. */
@@ -98,8 +99,10 @@ export async function runRestore(task: RestoreTask, context: RestoreContext): Pr
     const withData = spec.skipVolumeData ? new Map<string, VolumeBackup>() : copiedClaims(manifest.volumeSnapshots);
     const volumeSkip = volumesReplacedByData(selected, withData);
     const plan = planItems(selected, target, options, (result) => results.add(result), volumeSkip);
-    const writer = createApiWriter(context.kube);
-    const kube = createKubeObjects(context.kube);
+    // One connection pool for the apply stage and the volume data.
+    const client = createRawClient(context.kube);
+    const writer = createApiWriter(context.kube, REQUEST_TIMEOUT_MS, client);
+    const kube = createKubeObjects(context.kube, client);
     await checkTargetNamespaces(plan.items, writer, signal);
     await checkStorageClassMapping(options.storageClassMapping, selected, kube, signal);
     progress.itemsTotal = plan.items.length + results.size;
@@ -176,57 +179,4 @@ function resultOf(summary: RestoreTaskResult["summary"], results: RestoreResults
     startTime: timestampFromDate(started),
     completionTime: timestampFromDate(new Date()),
   });
-}
-
-const CLAIMS = "/persistentvolumeclaims";
-const VOLUMES = "/persistentvolumes";
-
-function claimKeyOf(item: PlannedItem): string {
-  return `${item.source.group}/${item.source.resource}` === CLAIMS ? `${item.source.namespace}/${item.source.name}` : "";
-}
-
-/** PersistentVolumes of claims whose data is restored: the claim gets a new volume instead. */
-function volumesReplacedByData(selected: readonly BackupItem[], withData: ReadonlyMap<string, VolumeBackup>): (item: BackupItem) => string | undefined {
-  const replaced = new Map<string, VolumeBackup>();
-  for (const item of selected) {
-    const source = `${item.group}/${item.resource}` === CLAIMS ? withData.get(`${item.namespace}/${item.name}`) : undefined;
-    if (source?.persistentVolume) replaced.set(source.persistentVolume, source);
-  }
-  return (item) => {
-    const source = `${item.group}/${item.resource}` === VOLUMES ? replaced.get(item.name) : undefined;
-    return source ? `claim ${source.namespace}/${source.claim} gets a newly provisioned volume and this volume's data from the backup (snapshot ${source.snapshotId.slice(0, 12)})` : undefined;
-  };
-}
-
-/** After a tier: the data of the claims it created; claims it did not create keep what they have. */
-async function restoreClaimData(tierResults: readonly ItemResult[], withData: ReadonlyMap<string, VolumeBackup>, restorer: VolumeRestorer): Promise<void> {
-  const claims = [];
-  for (const result of tierResults) {
-    const source = withData.get(claimKeyOf(result.item));
-    if (!source) continue;
-    const claim = { namespace: result.item.namespace, claim: result.item.name, source };
-    if (result.outcome === "created") claims.push(claim);
-    else if (result.outcome === "failed") restorer.notRestored(claim, "the claim was not restored");
-    else restorer.notRestored(claim, `the claim existed in the target (${result.outcome}); its data was left as it is`);
-  }
-  await restorer.restore(claims);
-}
-
-/**
- * Refuses, before anything is applied, a storage-class mapping onto a class the target does not
- * have (and the restore does not bring): its claims would wait forever for a volume.
- */
-async function checkStorageClassMapping(mapping: ReadonlyMap<string, string>, selected: readonly BackupItem[], kube: KubeObjects, signal: AbortSignal): Promise<void> {
-  if (mapping.size === 0) return;
-  const restored = new Set(selected.filter((i) => i.group === "storage.k8s.io" && i.resource === "storageclasses").map((i) => i.name));
-  const existing = new Set((await kube.list<{ metadata: { name: string } }>(CORE.storageClasses, "", undefined, signal)).map((c) => c.metadata.name));
-  for (const [from, to] of mapping) {
-    if (existing.has(to) || (restored.has(to) && !mapping.has(to))) continue;
-    const field = "spec.storage_class_mapping";
-    throw new LifeboatError(
-      "INVALID_ARGUMENT",
-      `${field} maps ${from} to ${to}, but the target cluster has no storage class ${to}; it has ${[...existing].sort().join(", ") || "none"}`,
-      { field, value: `${from}:${to}` },
-    );
-  }
 }

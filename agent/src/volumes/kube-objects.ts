@@ -1,8 +1,9 @@
 // The API calls the volume data movers make, as raw JSON: a narrow interface so the planners and
 // the node agent can be unit-tested with a fake, and one connection pool per process.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { createApiReader, type KubeObject } from "../backup/kube/api-reader.js";
-import { createApiWriter } from "../restore/apply/api-writer.js";
+import { PAGE_SIZE, createApiReader, type KubeObject } from "../backup/kube/api-reader.js";
+import { createRawClient, type RawClient } from "../kube/index.js";
+import { REQUEST_TIMEOUT_MS, createApiWriter } from "../restore/apply/api-writer.js";
 
 /** A resource in one version: { group: "" , version: "v1", resource: "pods", namespaced: true }. */
 export interface ResourceRef {
@@ -34,9 +35,10 @@ export const CORE = {
   crds: { group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false },
 } as const satisfies Record<string, ResourceRef>;
 
-export function createKubeObjects(kc: KubeConfig): KubeObjects {
-  const reader = createApiReader(kc);
-  const writer = createApiWriter(kc);
+/** Reads and writes over `client` (one connection pool with the run's other API users; a new one by default). */
+export function createKubeObjects(kc: KubeConfig, client: RawClient = createRawClient(kc)): KubeObjects {
+  const reader = createApiReader(kc, PAGE_SIZE, client);
+  const writer = createApiWriter(kc, REQUEST_TIMEOUT_MS, client);
   const to = (ref: ResourceRef) => ({ group: ref.group, version: ref.version, resource: ref.resource, kind: ref.kind ?? "", namespaced: ref.namespaced ?? true });
   return {
     async get<T>(ref: ResourceRef, namespace: string, name: string, signal?: AbortSignal) {

@@ -37,6 +37,13 @@ export async function runVolumeTask<Spec extends { node: string }, Result>(kube:
   return waitForVolumeTask<Result>(kube, kind, options);
 }
 
+/** Deletes the copy objects of one backup or restore (`selector` names it) once their results are taken. */
+export async function deleteVolumeTasks(kube: KubeObjects, kind: VolumeKind, namespace: string, selector: string): Promise<void> {
+  const ref = VOLUME_RESOURCES[kind];
+  const tasks = await kube.list<{ metadata: { name: string } }>(ref, namespace, selector).catch(() => []);
+  await Promise.all(tasks.map((t) => kube.delete(ref, namespace, t.metadata.name).catch(() => false)));
+}
+
 async function createReplacing(kube: KubeObjects, ref: (typeof VOLUME_RESOURCES)[VolumeKind], namespace: string, body: object, signal?: AbortSignal): Promise<void> {
   // A deleted object may linger a moment (finalizers); try again until its name is free.
   for (let attempt = 0; ; attempt++) {

@@ -1,12 +1,9 @@
 // One `lifeboat node-agent start` per node of an emulated cluster, each in its own process group,
 // as a DaemonSet would run them: each sees its node's kubelet root <dataDir>/nodes/<node>.
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { LIFEBOAT_CLI, cliEnvironment } from "./local-hub.js";
 import { spawnGroup, type ProcessGroup } from "./process-group.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The built `lifeboat` CLI. */
-const cliMain = join(here, "..", "..", "..", "hub", "dist", "cli", "main.js");
 
 export interface NodeAgentCluster {
   kubeconfigPath: string;
@@ -42,7 +39,7 @@ export async function startNodeAgents(cluster: NodeAgentCluster, options: NodeAg
   const groups = new Map<string, ProcessGroup>();
   const start = async (nodeName: string): Promise<void> => {
     const args = [
-      cliMain,
+      LIFEBOAT_CLI,
       "node-agent",
       "start",
       "--node-name",
@@ -56,9 +53,7 @@ export async function startNodeAgents(cluster: NodeAgentCluster, options: NodeAg
       "--log-level",
       options.logLevel ?? "info",
     ];
-    // The operator's LIFEBOAT_* settings would override what is passed here.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LIFEBOAT_")));
-    const group = await spawnGroup(process.execPath, args, { env });
+    const group = await spawnGroup(process.execPath, args, { env: cliEnvironment() });
     groups.set(nodeName, group);
     await group.waitReady(() => group.output().includes("node agent started"), {
       what: `lifeboat node-agent start on ${nodeName}`,

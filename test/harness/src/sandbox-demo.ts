@@ -12,23 +12,20 @@
 // CSI one, its report, `kubectl get` of the migrated app as 1.30 serves it (networking.k8s.io/v1
 // Ingress, batch/v1 CronJob), and the same rows read back from the database's new volume.
 import { Command } from "commander";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./free-port.js";
 import { startFleet, type Fleet } from "./kube-fleet.js";
 import { kubectlOk, type KubectlTarget } from "./kubectl.js";
-import { spawnGroup, type ProcessGroup } from "./process-group.js";
+import { LIFEBOAT_CLI, lifeboatCli, startClusterAgent, startLocalHub, waitForClusters } from "./local-hub.js";
+import type { ProcessGroup } from "./process-group.js";
 import { startRedis, type RunningRedis } from "./redis-server.js";
 import { startNodeAgents, type NodeAgents } from "./node-agents.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sampleDir = join(here, "..", "sample-app");
-/** The built `lifeboat` CLI (scripts/bootstrap.sh builds it with everything else). */
-const cliMain = join(here, "..", "..", "..", "hub", "dist", "cli", "main.js");
 const kinds = "deployments,statefulsets,services,configmaps,secrets,ingresses,cronjobs,persistentvolumeclaims";
 const SHOP_CRD = {
   manifest: join(sampleDir, "shop-crd-1.16.yaml"),
@@ -45,35 +42,11 @@ interface Target extends KubectlTarget {
   version: string;
 }
 
-/** The environment without the operator's LIFEBOAT_* settings: the demo passes its own. */
-function cliEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("LIFEBOAT_")));
-}
-
-/** Runs `lifeboat <args>` to completion; rejects with its one-line error on a non-zero exit. */
-function lifeboat(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cliMain, ...args], { env: cliEnv(), timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`lifeboat ${args.slice(0, 2).join(" ")} failed: ${stderr.trim() || err.message}`));
-      else resolve(stdout);
-    });
-  });
-}
+/** Runs `lifeboat <args>` to completion; rejects with its error line on a non-zero exit. */
+const lifeboat = (args: readonly string[]): Promise<string> => lifeboatCli(args);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface ClusterJson {
-  id: string;
-  name: string;
-  state: string;
-  labels?: Record<string, string>;
-}
-interface TaskJson {
-  id: string;
-  clusterId: string;
-  state: string;
 }
 
 interface RunningFleet {
@@ -90,49 +63,19 @@ async function startLifeboat(targets: readonly Target[], root: string, groups: P
   await mkdir(join(root, "redis"), { recursive: true });
   const redis = await startRedis({ dir: join(root, "redis"), appendOnly: true });
   onRedis(redis);
-  const dataDir = join(root, "hub");
-  const port = await freePort();
-  const hubAddress = `127.0.0.1:${port}`;
-  process.stderr.write(`lifeboat: starting a hub on ${hubAddress} (redis-server on ${redis.url})\n`);
-  await lifeboat(["hub", "init", "--data-dir", dataDir, "--listen", hubAddress, "--redis-url", redis.url, "-o", "json"]);
-  const hub = await spawnGroup(process.execPath, [cliMain, "hub", "start", "--data-dir", dataDir, "--hub-id", "demo-hub"], { env: cliEnv() });
-  groups.push(hub);
-  await hub.waitReady(() => hub.output().includes("hub listening"), { what: "lifeboat hub start", timeoutMs: 60_000, intervalMs: 200 });
-  const admin = ["--hub", hubAddress, "--data-dir", dataDir];
-
+  process.stderr.write(`lifeboat: starting a hub (redis-server on ${redis.url})\n`);
+  const hub = await startLocalHub({ dataDir: join(root, "hub"), redisUrl: redis.url, hubId: "demo-hub" });
+  groups.push(hub.group);
+  const names: string[] = [];
   for (const [i, t] of targets.entries()) {
-    const made = JSON.parse(await lifeboat(["token", "create", "--ttl", "10m", "--labels", `demo=true,k8s=${t.version}`, "-o", "json", ...admin])) as { secret: string };
-    const tokenFile = join(root, `agent-${i}.token`);
-    await writeFile(tokenFile, `${made.secret}\n`, { mode: 0o600 });
-    const stateDir = join(root, `agent-${i}`);
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const clusterName = `demo-${t.version.replace(".", "-")}`;
+    names.push(clusterName);
     process.stderr.write(`lifeboat: starting an agent for ${t.label}\n`);
-    const agent = await spawnGroup(
-      process.execPath,
-      [cliMain, "agent", "start", "--hub", hubAddress, "--ca", join(dataDir, "ca.crt"), "--token-file", tokenFile, "--kubeconfig", t.kubeconfigPath, "--state-dir", stateDir, "--cluster-name", `demo-${t.version.replace(".", "-")}`],
-      { env: cliEnv() },
-    );
-    groups.push(agent);
+    groups.push(await startClusterAgent(hub, { kubeconfigPath: t.kubeconfigPath, clusterName, stateDir: join(root, `agent-${i}`), labels: { demo: "true", k8s: t.version } }));
   }
-
   process.stderr.write("lifeboat: waiting for both agents to connect and finish an inventory\n");
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    for (const g of groups) if (g.hasExited()) throw new Error(`a lifeboat process exited early; its output:\n${g.output()}`);
-    try {
-      const clusters = (JSON.parse(await lifeboat(["cluster", "list", "-o", "json", "--selector", "demo=true", ...admin])) as ClusterJson[]);
-      const tasks = JSON.parse(await lifeboat(["task", "list", "-o", "json", ...admin])) as TaskJson[];
-      const ready = clusters.filter(
-        (c) => c.state === "CLUSTER_STATE_CONNECTED" && tasks.some((task) => task.clusterId === c.id && task.state === "TASK_STATE_COMPLETED"),
-      );
-      if (clusters.length >= targets.length && ready.length >= targets.length) break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    if (Date.now() > deadline) throw new Error("the agents did not connect and finish an inventory within 120 s");
-    await sleep(1_000);
-  }
-  return { hubAddress, dataDir, admin };
+  await waitForClusters(hub, names, groups);
+  return { hubAddress: hub.address, dataDir: hub.dataDir, admin: hub.admin };
 }
 
 /**
@@ -330,7 +273,7 @@ async function main(): Promise<void> {
     if (opts.keep) {
       process.stdout.write("\nRunning until Ctrl-C. Use the CLI against this hub with:\n");
       process.stdout.write(`  export LIFEBOAT_HUB=${running.hubAddress} LIFEBOAT_CA=${join(running.dataDir, "ca.crt")} LIFEBOAT_CREDENTIAL_FILE=${join(running.dataDir, "admin-credential")}\n`);
-      process.stdout.write(`  node ${cliMain} cluster list\n  node ${cliMain} task list\n  node ${cliMain} events\n`);
+      process.stdout.write(`  node ${LIFEBOAT_CLI} cluster list\n  node ${LIFEBOAT_CLI} task list\n  node ${LIFEBOAT_CLI} events\n`);
       if (fleet) {
         process.stdout.write("Sandbox kubeconfigs:\n");
         for (const c of fleet.clusters) process.stdout.write(`  ${c.kubeconfigPath}\n`);

@@ -44,8 +44,8 @@ export const PAGE_SIZE = 500;
  * clients turn objects into model classes (timestamps become Date objects), which does not give
  * back the JSON the server stored; a backup keeps that JSON exactly, so it reads raw.
  */
-export function createApiReader(kc: KubeConfig, pageSize = PAGE_SIZE): ApiReader {
-  const client = createRawClient(kc);
+/** `client` shares one connection pool with the run's other API users; a new one over `kc` by default. */
+export function createApiReader(kc: KubeConfig, pageSize = PAGE_SIZE, client: RawClient = createRawClient(kc)): ApiReader {
   return {
     async *listPages(ref, options) {
       let token: string | undefined;

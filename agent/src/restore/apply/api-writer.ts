@@ -31,8 +31,7 @@ export interface ApiWriter {
  * client certificates, insecure-skip-tls-verify), as the backup's api-reader reads: client-node's
  * typed clients turn JSON into model classes, so what they send back is not the JSON restored.
  */
-export function createApiWriter(kc: KubeConfig, timeoutMs = REQUEST_TIMEOUT_MS): ApiWriter {
-  const client = createRawClient(kc);
+export function createApiWriter(kc: KubeConfig, timeoutMs = REQUEST_TIMEOUT_MS, client: RawClient = createRawClient(kc)): ApiWriter {
   const call = (method: string, path: string, body: unknown, contentType: string | undefined, signal: AbortSignal | undefined, doing: string) =>
     request(client, { method, path, body, contentType, timeoutMs }, signal, doing);
   return {

@@ -73,9 +73,8 @@ async function backUpPodVolumes(group: PlannedVolume[], context: VolumeBackupCon
     cuts.push(new Promise<void>((resolve) => (cut = resolve)));
     return backUpOne(volume, context, async () => cut()).finally(() => cut());
   });
-  let postHooks: Promise<void> | undefined;
   if (pod) {
-    postHooks = Promise.all(cuts).then(() => context.podHooks("post", pod));
+    const postHooks = Promise.all(cuts).then(() => context.podHooks("post", pod));
     // A Fail post hook fails the backup; the copies still settle first so nothing is left running.
     const [settledPost] = await Promise.allSettled([postHooks, Promise.allSettled(copies)]);
     if (settledPost.status === "rejected") throw settledPost.reason;

@@ -1,12 +1,11 @@
 // The parent of each volume's copy: the same claim's newest snapshot in any earlier backup of the
 // same cluster in the repository, so unchanged files are recognised from metadata and never read.
-import { fromJson, type JsonValue } from "@bufbuild/protobuf";
-import { VolumeBackupPhase, VolumeBackupSchema } from "@lifeboat/proto";
 import { getBackupManifest, listBackups, type Repository } from "@lifeboat/shared/repo";
+import pLimit from "p-limit";
+import { completedVolumes } from "../manifest-volumes.js";
+import { volumeKeyOf } from "../plan/plan-volumes.js";
 
 type ManifestStore = Repository["manifests"];
-import pLimit from "p-limit";
-import { volumeKeyOf } from "../plan/plan-volumes.js";
 
 /** A snapshot to start from: its tree and size. */
 export interface ParentSnapshot {
@@ -33,14 +32,7 @@ export async function findParentSnapshots(manifests: ManifestStore, clusterFinge
       limit(async () => {
         const manifest = await getBackupManifest(manifests, id).catch(() => undefined);
         if (!manifest || manifest.clusterFingerprint !== clusterFingerprint) return;
-        for (const entry of manifest.volumeSnapshots) {
-          let volume;
-          try {
-            volume = fromJson(VolumeBackupSchema, entry as JsonValue, { ignoreUnknownFields: true });
-          } catch {
-            continue;
-          }
-          if (volume.phase !== VolumeBackupPhase.COMPLETED || !volume.snapshotId) continue;
+        for (const volume of completedVolumes(manifest.volumeSnapshots)) {
           const key = volumeKeyOf(volume.namespace, volume.claim, volume.pod, volume.volume);
           if (!keys.has(key)) continue;
           const known = parents.get(key);

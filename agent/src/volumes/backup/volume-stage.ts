@@ -3,15 +3,16 @@
 import { durationMs } from "@bufbuild/protobuf/wkt";
 import { VolumePolicy, type BackupSpec, type RepositoryAccess, type VolumeBackup } from "@lifeboat/proto";
 import type { Repository } from "@lifeboat/shared/repo";
-import { BACKUP_ID_LABEL, VOLUME_RESOURCES } from "../contract.js";
+import { BACKUP_ID_LABEL } from "../contract.js";
 import { ensureDataMoverSetup } from "../data-mover-setup.js";
 import type { DataMoverConfig } from "../data-mover-config.js";
 import { CORE, type KubeObjects } from "../kube-objects.js";
 import { planVolumes, type VolumePlan, type VolumePod } from "../plan/plan-volumes.js";
 import { deleteRepositorySecret, putRepositorySecret } from "../repository-secret.js";
 import { VolumeStageProgress, type CounterSink } from "../volume-progress.js";
+import { deleteVolumeTasks } from "../volume-task.js";
 import { backUpVolumes } from "./back-up-volumes.js";
-import { checkSnapshotClass, deleteLeftoverSnapshotObjects } from "./csi-snapshot.js";
+import { deleteLeftoverSnapshotObjects } from "./csi-snapshot.js";
 import { findParentSnapshots, type ParentSnapshot } from "./parent-snapshots.js";
 
 type Json = Record<string, any>;
@@ -30,14 +31,12 @@ export interface PlanVolumeStageInput {
   inBackup(resource: "pods" | "persistentvolumeclaims", namespace: string, name: string): boolean;
   /** Namespaces that hold the backup's pods or claims. */
   namespaces: readonly string[];
-  servesSnapshots: boolean;
   signal?: AbortSignal;
 }
 
-/** Reads the backup's pods, claims and volumes and plans their data; checks the snapshot class first. */
+/** Reads the backup's pods, claims and volumes and plans their data. */
 export async function planVolumeStage(input: PlanVolumeStageInput): Promise<VolumePlan> {
   const { kube, signal } = input;
-  await checkSnapshotClass(kube, input.spec.volumes?.snapshotClass ?? "", input.servesSnapshots, signal);
   const pods: Json[] = [];
   const claims: Json[] = [];
   for (const namespace of input.namespaces) {
@@ -103,12 +102,7 @@ export async function runVolumeStage(plan: VolumePlan, input: RunVolumeStageInpu
     return [...copied, ...plan.skipped];
   } finally {
     await deleteRepositorySecret(kube, config.namespace, secret);
-    await deleteVolumeTasks(kube, config.namespace, input.backupId);
+    // The VolumeBackups have served their purpose once their results are in the summary.
+    await deleteVolumeTasks(kube, "backups", config.namespace, `${BACKUP_ID_LABEL}=${input.backupId}`);
   }
-}
-
-/** The VolumeBackups have served their purpose once their results are in the summary. */
-async function deleteVolumeTasks(kube: KubeObjects, namespace: string, backupId: string): Promise<void> {
-  const tasks = await kube.list<Json>(VOLUME_RESOURCES.backups, namespace, `${BACKUP_ID_LABEL}=${backupId}`).catch(() => []);
-  await Promise.all(tasks.map((t) => kube.delete(VOLUME_RESOURCES.backups, namespace, t.metadata.name).catch(() => false)));
 }

@@ -14,8 +14,7 @@ import { CORE, type KubeObjects } from "../kube-objects.js";
 import { deleteMoverPod, MOVER_VOLUME, startMoverPod } from "../mover-pod.js";
 import { deleteRepositorySecret, putRepositorySecret, shortHash } from "../repository-secret.js";
 import { VolumeStageProgress, type CounterSink } from "../volume-progress.js";
-import { runVolumeTask } from "../volume-task.js";
-import { VOLUME_RESOURCES } from "../contract.js";
+import { deleteVolumeTasks, runVolumeTask } from "../volume-task.js";
 
 type Json = Record<string, any>;
 
@@ -61,15 +60,14 @@ export class VolumeRestorer {
   /** A claim whose data is not written, with why (it existed already, or was not created). */
   notRestored(claim: ClaimWithData, reason: string): void {
     this.#progress.finish(`${claim.namespace}/${claim.claim}`);
-    this.results.push(create(VolumeRestoreSchema, { namespace: claim.namespace, claim: claim.claim, snapshotId: claim.source.snapshotId, storageClass: "", succeeded: false, error: reason }));
+    this.results.push(create(VolumeRestoreSchema, { namespace: claim.namespace, claim: claim.claim, snapshotId: claim.source.snapshotId, succeeded: false, error: reason }));
   }
 
   async finish(): Promise<void> {
     const { kube, config, restoreId } = this.options;
     if (!this.#secret) return;
     await deleteRepositorySecret(kube, config.namespace, await this.#secret.catch(() => ""));
-    const tasks = await kube.list<Json>(VOLUME_RESOURCES.restores, config.namespace, `${RESTORE_ID_LABEL}=${restoreId}`).catch(() => []);
-    await Promise.all(tasks.map((t) => kube.delete(VOLUME_RESOURCES.restores, config.namespace, t.metadata.name).catch(() => false)));
+    await deleteVolumeTasks(kube, "restores", config.namespace, `${RESTORE_ID_LABEL}=${restoreId}`);
   }
 
   #setUp(): Promise<string> {

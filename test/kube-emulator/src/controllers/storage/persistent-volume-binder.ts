@@ -11,11 +11,11 @@ import {
   claimRefOf,
   findBestMatchForClaim,
   isVolumeBoundToClaim,
-  referenceTo,
   volumeClass,
   volumeModeMismatch,
 } from "./claim-matching.js";
 import { component, phaseOf, specOf, updateClaimStatus, updateClaimStatusWithEvent, updateVolumePhase, updateVolumePhaseWithEvent } from "./phase-status.js";
+import { claimBoundTo, hasAnnotation, volumeBoundTo, volumeNameOf, volumeUnbound } from "./binding-changes.js";
 import { RetryingQueue } from "./retrying-queue.js";
 import { claimKeysOfPod, type StorageIndex } from "./storage-index.js";
 import type { VolumeDirectories } from "./volume-directories.js";
@@ -33,9 +33,7 @@ import {
   volumesKey,
 } from "./storage-names.js";
 
-const volumeNameOf = (claim: KubeObject): string => (typeof specOf(claim).volumeName === "string" ? (specOf(claim).volumeName as string) : "");
 const keyOf = (claim: KubeObject): string => claimKey(claim.metadata.namespace ?? "", claim.metadata.name ?? "");
-const hasAnnotation = (obj: KubeObject, name: string): boolean => obj.metadata.annotations?.[name] !== undefined;
 
 /**
  * The PersistentVolume controller (pkg/controller/volume/persistentvolume/pv_controller.go):
@@ -310,48 +308,18 @@ export class PersistentVolumeBinder {
   }
 
   private bindVolumeToClaim(volume: KubeObject, claim: KubeObject): KubeObject {
-    const ref = claimRefOf(volume);
-    const setBoundByController = !isVolumeBoundToClaim(volume, claim);
-    let next = volume;
-    if (!ref || ref.name !== claim.metadata.name || ref.namespace !== claim.metadata.namespace || ref.uid !== claim.metadata.uid) {
-      next = { ...next, spec: { ...specOf(next), claimRef: referenceTo(claim) } };
-    }
-    if (setBoundByController && !hasAnnotation(next, annBoundByController)) {
-      next = { ...next, metadata: { ...next.metadata, annotations: { ...next.metadata.annotations, [annBoundByController]: "yes" } } };
-    }
+    const next = volumeBoundTo(volume, claim);
     return next === volume ? volume : this.ctx.client.update(volumesKey, next);
   }
 
   private bindClaimToVolume(claim: KubeObject, volume: KubeObject): KubeObject {
-    const annotations = { ...claim.metadata.annotations };
-    let spec = specOf(claim);
-    let dirty = false;
-    if (volumeNameOf(claim) !== volume.metadata.name) {
-      spec = { ...spec, volumeName: volume.metadata.name ?? "" };
-      annotations[annBoundByController] ??= "yes";
-      dirty = true;
-    }
-    if (annotations[annBindCompleted] === undefined) {
-      annotations[annBindCompleted] = "yes";
-      dirty = true;
-    }
-    return dirty ? this.ctx.client.update(claimsKey, { ...claim, metadata: { ...claim.metadata, annotations }, spec }) : claim;
+    const next = claimBoundTo(claim, volume);
+    return next === claim ? claim : this.ctx.client.update(claimsKey, next);
   }
 
   /** unbindVolume: a controller binding is undone entirely; a user's pre-binding keeps its name and loses the uid. */
   private unbindVolume(volume: KubeObject): void {
-    let next: KubeObject;
-    if (hasAnnotation(volume, annBoundByController)) {
-      const { claimRef: _dropped, ...spec } = specOf(volume);
-      const { [annBoundByController]: _ann, ...annotations } = volume.metadata.annotations ?? {};
-      const metadata = { ...volume.metadata, annotations };
-      if (Object.keys(annotations).length === 0) delete (metadata as Partial<typeof metadata>).annotations;
-      next = { ...volume, metadata, spec };
-    } else {
-      const { uid: _uid, ...ref } = claimRefOf(volume) ?? {};
-      next = { ...volume, spec: { ...specOf(volume), claimRef: ref } };
-    }
-    updateVolumePhase(this.ctx, this.ctx.client.update(volumesKey, next), "Available");
+    updateVolumePhase(this.ctx, this.ctx.client.update(volumesKey, volumeUnbound(volume)), "Available");
   }
 
   /** reclaimVolume: what the volume's reclaim policy does once its claim is gone. */
